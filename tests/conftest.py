@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.support.services import IN_CI, require_redis, require_shared
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    vendor = settings.DATABASES["default"]["ENGINE"]
+    if IN_CI and "postgresql" not in vendor:
+        raise pytest.UsageError(
+            "CI=true needs PostgreSQL: set DATABASE_URL or start Postgres on 127.0.0.1:5432"
+        )
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return require_shared()
+
+
+@pytest.fixture(scope="session")
+def pages_dir(shared_dir: Path) -> Path:
+    return shared_dir / "fixtures" / "pages"
+
+
+@pytest.fixture(scope="session")
+def seed_path(shared_dir: Path) -> Path:
+    return shared_dir / "seed" / "ai-brief-20210219.md"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return require_redis()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path: Path, settings) -> None:
+    """Each test writes uploaded and fetched files to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
