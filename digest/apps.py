@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_groups(sender, **kwargs) -> None:
+    from digest.permissions import ensure_groups
+
+    ensure_groups()
 
 
 class DigestConfig(AppConfig):
     name = "digest"
     verbose_name = "Digests"
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_groups, sender=self)

@@ -1,0 +1,54 @@
+# Briefroom: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.install-stamp
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/briefroom
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test check format services migrate demo bench
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@touch $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Start the machine's PostgreSQL and Redis when they are installed but not running.
+services:
+	@$(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1',5432),1)" 2>/dev/null \
+	  || { command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; }
+	@$(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1',6379),1)" 2>/dev/null \
+	  || { command -v redis-server >/dev/null && redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /tmp || true; }
+
+# The suite runs on PostgreSQL when DATABASE_URL is set or Postgres answers locally, else SQLite.
+test: check services
+	@if [ -z "$$DATABASE_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1',5432),1)" 2>/dev/null; then \
+	  export DATABASE_URL=$(PG_TEST_URL); fi; \
+	echo "test database: $${DATABASE_URL:-sqlite}"; \
+	$(BIN)/pytest
+
+bench: install services
+	$(BIN)/python bench/run.py

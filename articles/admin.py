@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.html import format_html
+
+from articles.forms import AddUrlsForm
+from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
+from articles.services import articles_add_from_text, enqueue_fetch
+
+FETCH_BADGE_COLOURS = {
+    Article.FetchState.PENDING: "#777",
+    Article.FetchState.FETCHING: "#1f6feb",
+    Article.FetchState.DONE: "#1a7f37",
+    Article.FetchState.FAILED: "#cf222e",
+}
+
+
+class RelatedLinkInline(SortableTabularInline):
+    model = RelatedLink
+    fields = ["label", "url"]
+    extra = 0
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
+    list_display = ["thumbnail", "display_title", "source", "kind", "fetch_badge", "published_at"]
+    list_display_links = ["display_title"]
+    list_filter = ["kind", "fetch_state", "source__kind", "tags"]
+    search_fields = ["title", "canonical_url", "summary", "source__name", "tags__name"]
+    list_select_related = ["source"]
+    autocomplete_fields = ["source", "tags"]
+    readonly_fields = [
+        "canonical_url",
+        "submitted_url",
+        "fetch_state",
+        "fetch_error",
+        "fetch_attempts",
+        "fetched_at",
+        "edited_fields",
+        "image_preview",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["canonical_url", "submitted_url", "kind", "title", "source", "author"]}),
+        ("Text", {"fields": ["summary", "excerpt", "published_at", "tags"]}),
+        (
+            "Lead image",
+            {"fields": ["image_preview", "image", "image_url", "image_alt"]},
+        ),
+        ("Metadata", {"classes": ["collapse"], "fields": ["metadata"]}),
+        (
+            "Fetching",
+            {
+                "fields": [
+                    "fetch_state",
+                    "fetch_error",
+                    "fetch_attempts",
+                    "fetched_at",
+                    "edited_fields",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [RelatedLinkInline]
+    actions = ["refetch"]
+
+    @admin.display(description="")
+    def thumbnail(self, obj: Article) -> str:
+        image = obj.image_thumbnail or obj.image
+        if image:
+            return format_html('<img src="{}" alt="" width="60" loading="lazy">', image.url)
+        return ""
+
+    @admin.display(description="image")
+    def image_preview(self, obj: Article) -> str:
+        if obj.image:
+            return format_html(
+                '<img src="{}" alt="{}" style="max-width:320px">', obj.image.url, obj.image_alt
+            )
+        if obj.image_url:
+            return format_html('<a href="{0}" rel="noreferrer">{0}</a>', obj.image_url)
+        return "—"
+
+    @admin.display(description="fetch", ordering="fetch_state")
+    def fetch_badge(self, obj: Article) -> str:
+        return format_html(
+            '<span class="fetch-badge" data-state="{}" title="{}" style="color:#fff;'
+            'background:{};padding:1px 6px;border-radius:8px">{}</span>',
+            obj.fetch_state,
+            obj.fetch_error,
+            FETCH_BADGE_COLOURS.get(obj.fetch_state, "#777"),
+            obj.get_fetch_state_display(),
+        )
+
+    @admin.action(description="Re-fetch selected articles")
+    def refetch(self, request: HttpRequest, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        queryset.update(fetch_state=Article.FetchState.PENDING, fetch_error="")
+        for pk in ids:
+            enqueue_fetch(pk)
+        self.message_user(request, f"Queued {len(ids)} article(s) for fetching.")
+
+    def get_urls(self):
+        return [
+            path(
+                "add-urls/",
+                self.admin_site.admin_view(self.add_urls_view),
+                name="articles_article_add_urls",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_urls_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        results = None
+        form = AddUrlsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            results = articles_add_from_text(text=form.cleaned_data["urls"], by=request.user)
+            created = sum(1 for r in results if r.created)
+            failed = sum(1 for r in results if r.error)
+            level = messages.WARNING if failed else messages.SUCCESS
+            self.message_user(
+                request,
+                f"{created} new article(s), {len(results) - created - failed} already known, "
+                f"{failed} not added.",
+                level,
+            )
+            form = AddUrlsForm(initial={"urls": "\n".join(r.url for r in results if r.error)})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Add articles from URLs",
+            "form": form,
+            "results": results,
+        }
+        return render(request, "admin/articles/article/add_urls.html", context)
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        if change:
+            obj.mark_edited([f for f in form.changed_data if f in SCRAPED_FIELDS])
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is RelatedLink and formset.has_changed():
+            form.instance.mark_edited(["related_links"])
+            form.instance.save(update_fields=["edited_fields"])

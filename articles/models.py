@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+
+from sources.models import Source
+
+# Fields a fetch fills in; once an editor changes one by hand, re-fetching leaves it alone.
+SCRAPED_FIELDS = (
+    "title",
+    "source",
+    "author",
+    "excerpt",
+    "summary",
+    "image",
+    "image_url",
+    "image_alt",
+    "published_at",
+    "related_links",
+)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True) or f"tag-{Tag.objects.count() + 1}"
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def needing_fetch(self) -> ArticleQuerySet:
+        return self.filter(
+            fetch_state__in=[Article.FetchState.PENDING, Article.FetchState.FETCHING]
+        )
+
+    def with_display_relations(self) -> ArticleQuerySet:
+        return self.select_related("source").prefetch_related("links", "tags")
+
+
+class Article(models.Model):
+    """One linked page: a WeChat post, an arXiv paper, a GitHub repository or any web page."""
+
+    class Kind(models.TextChoices):
+        WECHAT = "wechat", "WeChat"
+        ARXIV = "arxiv", "arXiv"
+        GITHUB = "github", "GitHub"
+        WEB = "web", "Web page"
+
+    class FetchState(models.TextChoices):
+        PENDING = "pending", "Pending"
+        FETCHING = "fetching", "Fetching"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    submitted_url = models.URLField(
+        "URL as pasted",
+        max_length=2048,
+        help_text="As the editor pasted it, minus private per-reader parameters.",
+    )
+    canonical_url = models.CharField(max_length=2048, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WEB)
+    title = models.CharField(max_length=500, blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name="publication",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    author = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(
+        blank=True, help_text="The editor's summary in Markdown; shown in issues and exports."
+    )
+    excerpt = models.TextField(blank=True, help_text="Text taken from the page when fetched.")
+    image = models.ImageField(upload_to="articles/", blank=True, max_length=300)
+    image_thumbnail = models.ImageField(upload_to="articles/thumbs/", blank=True, max_length=300)
+    image_url = models.URLField("lead image origin URL", max_length=2048, blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
+    image_alt = models.CharField("lead image alt text", max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+
+    fetch_state = models.CharField(
+        max_length=16, choices=FetchState.choices, default=FetchState.PENDING, db_index=True
+    )
+    fetch_error = models.TextField(blank=True)
+    fetch_error_code = models.CharField(max_length=32, blank=True)
+    fetch_attempts = models.PositiveIntegerField(default=0)
+    fetched_at = models.DateTimeField("last fetch attempt", null=True, blank=True)
+    edited_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields an editor changed by hand; a re-fetch never overwrites them.",
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-published_at"], name="article_published_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.canonical_url
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.canonical_url
+
+    def mark_edited(self, fields: list[str] | set[str]) -> None:
+        edited = set(self.edited_fields) | {f for f in fields if f in SCRAPED_FIELDS}
+        self.edited_fields = sorted(edited)
+
+    def is_edited(self, field: str) -> bool:
+        return field in self.edited_fields
+
+
+class RelatedLink(models.Model):
+    """A paper, code, dataset or demo link shown under an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=100)
+    url = models.URLField(max_length=2048)
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.url}"

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from digest import services
+from digest.exporters import ExportFormat, export_filename, export_issue
+from digest.models import Digest, Entry, Issue
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "language", "numbering"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class EntryInline(SortableTabularInline):
+    model = Entry
+    fields = ["article", "section", "title_override", "summary_override", "image_override"]
+    autocomplete_fields = ["article"]
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A published issue never loses an entry: unpublish first.
+        if obj is not None and obj.is_published():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+def can_publish(request: HttpRequest) -> bool:
+    return request.user.has_perm("digest.publish_issue")
+
+
+@admin.register(Issue)
+class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
+    list_display = ["__str__", "digest", "number", "issue_date", "status_badge", "published_at"]
+    list_filter = ["digest", "status"]
+    search_fields = ["title", "intro", "number"]
+    date_hierarchy = "issue_date"
+    readonly_fields = ["status", "published_at", "created_by", "created_at", "updated_at"]
+    fields = [
+        "digest",
+        "number",
+        "title",
+        "issue_date",
+        "intro",
+        "stats_override",
+        "status",
+        "published_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [EntryInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    change_form_template = "admin/digest/issue/change_form.html"
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: Issue) -> str:
+        colour = {"draft": "#777", "scheduled": "#9a6700", "published": "#1a7f37"}[obj.status]
+        return format_html(
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:8px">{}</span>',
+            colour,
+            obj.get_status_display(),
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        digest = Digest.objects.first()
+        if digest and "digest" not in initial:
+            from django.utils import timezone
+
+            initial["digest"] = digest.pk
+            initial["number"] = services.next_issue_number(
+                digest=digest, issue_date=timezone.localdate()
+            )
+            initial["intro"] = digest.intro_template
+        return initial
+
+    def save_model(self, request, obj: Issue, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_publish(request):
+            actions.pop("publish_selected", None)
+            actions.pop("unpublish_selected", None)
+        return actions
+
+    @admin.action(description="Publish selected issues")
+    def publish_selected(self, request, queryset) -> None:
+        for issue in queryset:
+            try:
+                services.issue_publish(issue=issue, by=request.user)
+            except services.IssueError as exc:
+                self.message_user(request, f"{issue}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"Published {issue}.")
+
+    @admin.action(description="Unpublish selected issues")
+    def unpublish_selected(self, request, queryset) -> None:
+        for issue in queryset:
+            services.issue_unpublish(issue=issue, by=request.user)
+        self.message_user(request, f"Unpublished {queryset.count()} issue(s).")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/export/<str:fmt>/",
+                view(self.export_view),
+                name="digest_issue_export",
+            ),
+            path("<int:pk>/preview/", view(self.preview_view), name="digest_issue_preview"),
+            path("<int:pk>/publish/", view(self.publish_view), name="digest_issue_publish"),
+            path("<int:pk>/unpublish/", view(self.unpublish_view), name="digest_issue_unpublish"),
+            *super().get_urls(),
+        ]
+
+    def _issue(self, request: HttpRequest, pk: int) -> Issue:
+        issue = get_object_or_404(Issue.objects.select_related("digest"), pk=pk)
+        if not self.has_view_permission(request, issue):
+            raise PermissionDenied
+        return issue
+
+    def export_view(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        issue = self._issue(request, pk)
+        if fmt not in ExportFormat.values:
+            raise Http404("Unknown export format")
+        body = export_issue(issue, fmt)
+        response = HttpResponse(body, content_type=ExportFormat(fmt).content_type)
+        if request.GET.get("inline") != "1":
+            response["Content-Disposition"] = (
+                f'attachment; filename="{export_filename(issue, fmt)}"'
+            )
+        return response
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from digest.views import render_issue_page
+
+        issue = self._issue(request, pk)
+        response = render_issue_page(request, issue, preview=True)
+        response["Cache-Control"] = "no-cache, no-store, must-revalidate, private, max-age=0"
+        return response
+
+    def _change_url(self, issue: Issue) -> str:
+        return reverse("admin:digest_issue_change", args=[issue.pk])
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._set_status(request, pk, publish=True)
+
+    def unpublish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._set_status(request, pk, publish=False)
+
+    def _set_status(self, request: HttpRequest, pk: int, *, publish: bool) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not can_publish(request):
+            raise PermissionDenied
+        issue = self._issue(request, pk)
+        try:
+            if publish:
+                services.issue_publish(issue=issue, by=request.user)
+                self.message_user(request, f"Published {issue}.")
+            else:
+                services.issue_unpublish(issue=issue, by=request.user)
+                self.message_user(request, f"{issue} is a draft again.")
+        except services.IssueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        return HttpResponseRedirect(self._change_url(issue))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_publish"] = can_publish(request)
+        context["export_formats"] = ExportFormat.choices
+        return super().render_change_form(request, context, add, change, form_url, obj)

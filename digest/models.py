@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+DEFAULT_INTRO_TEMPLATE = "本期为 {digest} {number} 期，将为您带来 {count} 条相关新闻，"
+
+
+class Digest(models.Model):
+    """A named newsletter with its own numbering, language and intro."""
+
+    class Numbering(models.TextChoices):
+        DATE = "date", "Date-based (20210219)"
+        SEQUENTIAL = "sequential", "Sequential (1, 2, 3…)"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=16, default="zh-hans", help_text="BCP 47 language of the digest's text."
+    )
+    numbering = models.CharField(max_length=16, choices=Numbering.choices, default=Numbering.DATE)
+    intro_template = models.TextField(
+        default=DEFAULT_INTRO_TEMPLATE,
+        blank=True,
+        help_text="Starts each new issue's intro. Placeholders: {digest}, {number}, {count}.",
+    )
+    others_heading = models.CharField(max_length=50, default="其他")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IssueQuerySet(models.QuerySet["Issue"]):
+    def published(self) -> IssueQuerySet:
+        """Issues readers may see: published, or scheduled and due."""
+        now = timezone.now()
+        return self.filter(
+            Q(status=Issue.Status.PUBLISHED)
+            | Q(status=Issue.Status.SCHEDULED, published_at__lte=now)
+        )
+
+    def for_digest(self, digest: Digest | str) -> IssueQuerySet:
+        if isinstance(digest, Digest):
+            return self.filter(digest=digest)
+        return self.filter(digest__slug=digest)
+
+
+class Issue(models.Model):
+    """One numbered issue of a digest."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    digest = models.ForeignKey(Digest, on_delete=models.PROTECT, related_name="issues")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200, blank=True)
+    issue_date = models.DateField(default=timezone.localdate)
+    intro = models.TextField(
+        blank=True,
+        help_text="The editor's note. Placeholders: {digest}, {number}, {count}.",
+    )
+    stats_override = models.CharField(
+        "stats line override",
+        max_length=200,
+        blank=True,
+        help_text="Leave empty to compute “本文一共 N 字，通篇阅读结束需要 a~b 分钟”.",
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "number"], name="issue_unique_number"),
+        ]
+        permissions = [("publish_issue", "Can publish and unpublish issues")]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:issue", kwargs={"digest": self.digest.slug, "number": self.number})
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"{self.digest.name} {self.number}"
+
+    def is_published(self) -> bool:
+        if self.status == self.Status.PUBLISHED:
+            return True
+        return (
+            self.status == self.Status.SCHEDULED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class Entry(models.Model):
+    """An article placed in an issue, in the main list or the final “others” list."""
+
+    class Section(models.TextChoices):
+        MAIN = "main", "Main"
+        OTHERS = "others", "Others"
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="entries")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="entries")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+    section = models.CharField(max_length=16, choices=Section.choices, default=Section.MAIN)
+    title_override = models.CharField(max_length=500, blank=True)
+    summary_override = models.TextField(blank=True)
+    image_override = models.ImageField(upload_to="entries/", blank=True, max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "article"], name="entry_unique_article"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_override or self.article.display_title
+
+    @property
+    def summary(self) -> str:
+        return self.summary_override or self.article.summary or self.article.excerpt
+
+    @property
+    def anchor(self) -> str:
+        """Stable across reordering: tied to the article, not the position."""
+        return f"a{self.article_id}"
