@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "sources",
     "articles",
     "digest",
+    "api",
+    "webhooks",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("", include("ops.urls")),
     path("", include("digest.archive_urls")),
 ]
 
