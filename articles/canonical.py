@@ -54,6 +54,9 @@ _GITHUB_RESERVED_OWNERS = frozenset(
 )  # fmt: skip
 
 
+_HOST = re.compile(r"^(?:[\w\-]+(?:\.[\w\-]+)*|[0-9a-f:.]+)$")
+
+
 class InvalidURL(ValueError):
     """The text is not an http(s) URL an article can be made from."""
 
@@ -73,6 +76,8 @@ def _split(url: str):
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         raise InvalidURL("URL has no host")
+    if not _HOST.match(host):
+        raise InvalidURL(f"{host[:60]!r} is not a valid host name")
     try:
         port = parts.port
     except ValueError:
