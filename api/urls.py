@@ -1,4 +1,75 @@
+from django.urls import include, path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.views import articles, catalog, entries, issues, root
+
+
+class AnyIdConverter:
+    """Takes any path segment, so views can answer a malformed id with a 400 and a reason."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: object) -> str:
+        return str(value)
+
+
+register_converter(AnyIdConverter, "anyid")
 
 app_name = "api"
 
-urlpatterns: list = []
+v1 = [
+    path("", root.RootApi.as_view(), name="root"),
+    path("digests/", catalog.DigestListApi.as_view(), name="digest-list"),
+    path("digests/<slug:slug>/", catalog.DigestDetailApi.as_view(), name="digest-detail"),
+    path("digests/<slug:slug>/issues/", catalog.DigestIssueListApi.as_view(), name="digest-issues"),
+    path(
+        "digests/<slug:slug>/issues/<anyid:number>/",
+        issues.DigestIssueDetailApi.as_view(),
+        name="digest-issue-detail",
+    ),
+    path("issues/", issues.IssueListApi.as_view(), name="issue-list"),
+    path("issues/<anyid:pk>/", issues.IssueDetailApi.as_view(), name="issue-detail"),
+    path("issues/<anyid:pk>/publish/", issues.IssuePublishApi.as_view(), name="issue-publish"),
+    path(
+        "issues/<anyid:pk>/unpublish/", issues.IssueUnpublishApi.as_view(), name="issue-unpublish"
+    ),
+    path("issues/<anyid:pk>/export/", issues.IssueExportApi.as_view(), name="issue-export"),
+    path("issues/<anyid:pk>/entries/", entries.EntryListApi.as_view(), name="entry-list"),
+    path(
+        "issues/<anyid:pk>/entries/reorder/",
+        entries.EntryReorderApi.as_view(),
+        name="entry-reorder",
+    ),
+    path(
+        "issues/<anyid:pk>/entries/<anyid:entry_id>/",
+        entries.EntryDetailApi.as_view(),
+        name="entry-detail",
+    ),
+    path(
+        "issues/<anyid:pk>/entries/<anyid:entry_id>/move/",
+        entries.EntryMoveApi.as_view(),
+        name="entry-move",
+    ),
+    path("articles/", articles.ArticleListApi.as_view(), name="article-list"),
+    path("articles/bulk/", articles.ArticleBulkCreateApi.as_view(), name="article-bulk"),
+    path("articles/<anyid:pk>/", articles.ArticleDetailApi.as_view(), name="article-detail"),
+    path(
+        "articles/<anyid:pk>/refetch/",
+        articles.ArticleRefetchApi.as_view(),
+        name="article-refetch",
+    ),
+    path("sources/", catalog.SourceListApi.as_view(), name="source-list"),
+    path("sources/<anyid:pk>/", catalog.SourceDetailApi.as_view(), name="source-detail"),
+    path("tags/", catalog.TagListApi.as_view(), name="tag-list"),
+    path("tags/<anyid:pk>/", catalog.TagDetailApi.as_view(), name="tag-detail"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", root.NotFoundApi.as_view(), name="not-found"),
+]

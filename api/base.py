@@ -1,0 +1,103 @@
+"""What every API view shares: error shape, throttles, permissions by method, id parsing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import generics, permissions
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from api.errors import BadRequest, exception_handler
+from api.pagination import PageNumber
+
+MAX_ID = 2**63 - 1
+MAX_POSITIVE_INT = 2**31 - 1
+
+
+class AnonThrottle(AnonRateThrottle):
+    """Reads the rate on every request, so tests can change it with the settings fixture."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class UserThrottle(UserRateThrottle):
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+class MethodPermissions(permissions.BasePermission):
+    """`view.perms` maps an HTTP method to PUBLIC, AUTHENTICATED or a Django permission."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        required = view.perms.get(method)
+        if required is None:
+            return False
+        if required == PUBLIC:
+            return True
+        if not request.user or not request.user.is_authenticated:
+            return False
+        return required == AUTHENTICATED or request.user.has_perm(required)
+
+
+class ApiMixin:
+    throttle_classes = [AnonThrottle, UserThrottle]
+    permission_classes = [MethodPermissions]
+    perms: dict[str, str] = {}
+
+    def get_exception_handler(self):
+        return exception_handler
+
+
+class ApiView(ApiMixin, APIView):
+    pass
+
+
+class ApiListView(ApiMixin, generics.ListAPIView):
+    pagination_class = PageNumber
+
+
+def parse_id(value: str, name: str = "id", maximum: int = MAX_ID) -> int:
+    """A positive integer from the path, or a 400 saying why not."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a positive integer, not {value[:40]!r}") from None
+    if number < 1 or number > maximum:
+        raise BadRequest(f"{name} must be a positive integer no larger than {maximum}")
+    return number
+
+
+def id_parameter(name: str = "id", description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(
+        name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description or f"The {name}."
+    )
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """Documented error responses, all in the API's one error shape."""
+    from api.serializers import ErrorOutput
+
+    descriptions = {
+        400: "Invalid input; `error.fields` says which.",
+        401: "Authentication is required (token or session).",
+        403: "Authenticated, but lacking the permission for this operation.",
+        404: "No such resource, or not visible to this client.",
+        409: "The resource's state forbids the operation.",
+        429: "Too many requests; retry after the `Retry-After` seconds.",
+    }
+    return {code: OpenApiResponse(ErrorOutput, description=descriptions[code]) for code in codes}
+
+
+READ_ERRORS = (400, 404, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 429)

@@ -1,0 +1,76 @@
+"""Query-string filters of the collections (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, QuerySet
+
+from articles.models import Article
+from digest.models import Entry, Issue
+from sources.models import Source
+
+
+class IssueFilter(filters.FilterSet):
+    digest = filters.CharFilter(field_name="digest__slug", help_text="Digest slug.")
+    status = filters.ChoiceFilter(choices=Issue.Status.choices)
+    date = filters.DateFromToRangeFilter(
+        field_name="issue_date", help_text="Issue date range: date_after, date_before."
+    )
+    published = filters.IsoDateTimeFromToRangeFilter(
+        field_name="published_at", help_text="published_after, published_before (ISO 8601)."
+    )
+    tag = filters.CharFilter(method="filter_tag", help_text="Issues with an article of this tag.")
+    source = filters.CharFilter(
+        method="filter_source", help_text="Issues with an article from this source (slug)."
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["digest", "status"]
+
+    def filter_tag(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        entries = Entry.objects.filter(issue=OuterRef("pk"), article__tags__slug=value)
+        return queryset.filter(Exists(entries))
+
+    def filter_source(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        entries = Entry.objects.filter(issue=OuterRef("pk"), article__source__slug=value)
+        return queryset.filter(Exists(entries))
+
+
+class ArticleFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Article.Kind.choices)
+    fetch_state = filters.ChoiceFilter(choices=Article.FetchState.choices)
+    source = filters.CharFilter(field_name="source__slug", help_text="Source slug.")
+    tag = filters.CharFilter(method="filter_tag", help_text="Tag slug.")
+    digest = filters.CharFilter(
+        method="filter_digest", help_text="Articles placed in an issue of this digest (slug)."
+    )
+    published = filters.IsoDateTimeFromToRangeFilter(
+        field_name="published_at", help_text="published_after, published_before (ISO 8601)."
+    )
+    created = filters.IsoDateTimeFromToRangeFilter(
+        field_name="created_at", help_text="created_after, created_before (ISO 8601)."
+    )
+
+    class Meta:
+        model = Article
+        fields = ["kind", "fetch_state"]
+
+    def filter_tag(self, queryset: QuerySet[Article], name: str, value: str) -> QuerySet[Article]:
+        through = Article.tags.through.objects.filter(article=OuterRef("pk"), tag__slug=value)
+        return queryset.filter(Exists(through))
+
+    def filter_digest(
+        self, queryset: QuerySet[Article], name: str, value: str
+    ) -> QuerySet[Article]:
+        entries = Entry.objects.filter(article=OuterRef("pk"), issue__digest__slug=value)
+        return queryset.filter(Exists(entries))
+
+
+class SourceFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Source.Kind.choices)
+    domain = filters.CharFilter(field_name="domain", lookup_expr="iexact")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "domain"]

@@ -1,0 +1,103 @@
+"""What each client may read, and the issue detail as the API and the JSON export show it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+
+from api.links import base_url
+from articles.models import Article, Tag
+from digest.models import Entry, Issue
+from digest.selectors import IssueContent, entries_queryset
+
+DETAIL_CACHE_SECONDS = 24 * 3600
+
+
+def can_see_drafts(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("digest.view_issue"))
+
+
+def can_see_all_articles(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("articles.view_article"))
+
+
+def issues_visible_to(user: Any) -> QuerySet[Issue]:
+    """Every issue for editorial staff; published ones for everyone else."""
+    issues = Issue.objects.select_related("digest")
+    return issues if can_see_drafts(user) else issues.published()
+
+
+def articles_visible_to(user: Any) -> QuerySet[Article]:
+    """Every article for staff; for anyone else only those in a published issue."""
+    articles = Article.objects.with_display_relations()
+    if can_see_all_articles(user):
+        return articles
+    in_published = Entry.objects.filter(article=OuterRef("pk"), issue__in=Issue.objects.published())
+    return articles.filter(Exists(in_published))
+
+
+def issue_with_version(issues: QuerySet[Issue], **lookup: Any) -> Issue | None:
+    """One issue, annotated with when any of its articles last changed (one query)."""
+    return (
+        issues.filter(**lookup)
+        .annotate(
+            content_updated_at=Max("entries__article__updated_at"),
+            entry_count=Count("entries"),
+        )
+        .first()
+    )
+
+
+def issue_etag(issue: Issue) -> str:
+    """Changes whenever the issue, its entries, its articles or its visibility change."""
+    parts = [
+        issue.pk,
+        issue.updated_at.isoformat(),
+        getattr(issue, "content_updated_at", None),
+        getattr(issue, "entry_count", None),
+        issue.is_published(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def issue_last_modified(issue: Issue):
+    content = getattr(issue, "content_updated_at", None)
+    return max(issue.updated_at, content) if content else issue.updated_at
+
+
+def issue_api_content(issue: Issue) -> IssueContent:
+    """The issue's entries with everything the detail shows, in a fixed number of queries."""
+    entries = list(
+        entries_queryset()
+        .prefetch_related(Prefetch("article__tags", queryset=Tag.objects.order_by("name")))
+        .filter(issue=issue)
+        .order_by("position", "id")
+    )
+    return IssueContent(
+        issue=issue,
+        main=[e for e in entries if e.section == Entry.Section.MAIN],
+        others=[e for e in entries if e.section == Entry.Section.OTHERS],
+    )
+
+
+def issue_detail_data(issue: Issue, *, request: Any = None) -> dict[str, Any]:
+    from api.serializers import IssueDetailOutput
+
+    context = {"request": request, "base_url": base_url(request)}
+    context["content"] = issue_api_content(issue)
+    return IssueDetailOutput(issue, context=context).data
+
+
+def issue_detail_cached(issue: Issue, *, request: Any = None) -> dict[str, Any]:
+    """A published issue's detail is the same for every reader: serialize it once per version."""
+    if not issue.is_published():
+        return issue_detail_data(issue, request=request)
+    key = f"api:issue:{issue.pk}:{issue_etag(issue)}:{base_url(request)}"
+    data = cache.get(key)
+    if data is None:
+        data = issue_detail_data(issue, request=request)
+        cache.set(key, data, DETAIL_CACHE_SECONDS)
+    return data

@@ -1,0 +1,219 @@
+"""Articles: list, create from a URL (one or many), read, edit, re-fetch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import (
+    PUBLIC,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiListView,
+    ApiView,
+    errors,
+    id_parameter,
+    parse_id,
+)
+from api.filters import ArticleFilter
+from api.selectors import articles_visible_to
+from api.serializers import ArticleOutput
+from articles import services
+from articles.canonical import InvalidURL, canonicalize_url
+from articles.models import Article
+from sources.models import Source
+
+ARTICLE_ID = id_parameter("id", "The article's id.")
+MAX_BULK_URLS = 100
+
+
+def visible_article(request: Request, pk: str) -> Article:
+    article = articles_visible_to(request.user).filter(pk=parse_id(pk)).first()
+    if article is None:
+        raise NotFound("No such article.")
+    return article
+
+
+def article_data(request: Request, article: Article) -> dict[str, Any]:
+    article = Article.objects.with_display_relations().get(pk=article.pk)
+    return ArticleOutput(article, context={"request": request}).data
+
+
+class UrlInput(serializers.Serializer):
+    url = serializers.CharField(max_length=2048, help_text="Any http(s) URL; variants are merged.")
+
+    def validate_url(self, value: str) -> str:
+        try:
+            self.context["canonical"] = canonicalize_url(value)
+        except InvalidURL as exc:
+            raise serializers.ValidationError(f"not a usable URL: {exc}") from None
+        if len(self.context["canonical"]) > 2048:
+            raise serializers.ValidationError("URL is longer than 2048 characters")
+        return value
+
+
+class ArticleListApi(ApiListView):
+    """Articles; anonymous clients see only those that appear in a published issue."""
+
+    perms = {"GET": PUBLIC, "POST": "articles.add_article"}
+    serializer_class = ArticleOutput
+    filterset_class = ArticleFilter
+    search_fields = ["title", "canonical_url", "summary", "author", "source__name"]
+    ordering_fields = ["created_at", "published_at", "updated_at", "title"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return articles_visible_to(self.request.user)
+
+    @extend_schema(responses={200: ArticleOutput(many=True), **errors(*READ_ERRORS)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=UrlInput,
+        responses={
+            201: OpenApiResponse(ArticleOutput, description="New; queued for fetching."),
+            200: OpenApiResponse(ArticleOutput, description="Already known under this URL."),
+            **errors(*WRITE_ERRORS),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = UrlInput(data=request.data, context={})
+        data.is_valid(raise_exception=True)
+        article, created = services.article_create(url=data.validated_data["url"], by=request.user)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(article_data(request, article), status=code)
+
+
+class BulkResultOutput(serializers.Serializer):
+    """What happened to one URL of a bulk create."""
+
+    url = serializers.CharField()
+    canonical_url = serializers.CharField(allow_blank=True)
+    id = serializers.IntegerField(allow_null=True)
+    created = serializers.BooleanField()
+    fetch_state = serializers.CharField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class ArticleBulkCreateApi(ApiView):
+    """Many URLs at once; each gets its own result, bad ones an error instead of an id."""
+
+    perms = {"POST": "articles.add_article"}
+
+    class ArticleBulkInput(serializers.Serializer):
+        urls = serializers.ListField(
+            child=serializers.CharField(max_length=4096),
+            allow_empty=False,
+            max_length=MAX_BULK_URLS,
+        )
+
+    class ArticleBulkOutput(serializers.Serializer):
+        created = serializers.IntegerField()
+        existing = serializers.IntegerField()
+        failed = serializers.IntegerField()
+        results = BulkResultOutput(many=True)
+
+    @extend_schema(
+        request=ArticleBulkInput,
+        responses={200: ArticleBulkOutput, **errors(*WRITE_ERRORS)},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.ArticleBulkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = "\n".join(" ".join(url.split()) for url in data.validated_data["urls"])
+        results = services.articles_add_from_text(text=text, by=request.user)
+        created = sum(1 for r in results if r.created)
+        failed = sum(1 for r in results if r.error and r.article is None)
+        return Response(
+            {
+                "created": created,
+                "existing": len(results) - created - failed,
+                "failed": failed,
+                "results": [r.as_dict() for r in results],
+            }
+        )
+
+
+class RelatedLinkInput(serializers.Serializer):
+    label = serializers.CharField(max_length=100)
+    url = serializers.URLField(max_length=2048)
+
+
+class ArticleDetailApi(ApiView):
+    """One article; PATCH records which fetched fields an editor took over."""
+
+    perms = {"GET": PUBLIC, "PATCH": "articles.change_article"}
+
+    class ArticleUpdateInput(serializers.Serializer):
+        title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        author = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        summary = serializers.CharField(required=False, allow_blank=True)
+        image_url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
+        image_alt = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        published_at = serializers.DateTimeField(required=False, allow_null=True)
+        source = serializers.PrimaryKeyRelatedField(
+            required=False, allow_null=True, queryset=Source.objects.all()
+        )
+        tags = serializers.ListField(
+            child=serializers.CharField(max_length=64), required=False, max_length=50,
+            help_text="Tag names; unknown ones are created.",
+        )  # fmt: skip
+        links = RelatedLinkInput(
+            many=True, required=False, max_length=50,
+            help_text="Replaces the related links, in order.",
+        )  # fmt: skip
+
+    @extend_schema(parameters=[ARTICLE_ID], responses={200: ArticleOutput, **errors(*READ_ERRORS)})
+    def get(self, request: Request, pk: str) -> Response:
+        return Response(article_data(request, visible_article(request, pk)))
+
+    @extend_schema(
+        parameters=[ARTICLE_ID],
+        request=ArticleUpdateInput,
+        responses={200: ArticleOutput, **errors(*WRITE_ERRORS)},
+    )
+    def patch(self, request: Request, pk: str) -> Response:
+        article = visible_article(request, pk)
+        data = self.ArticleUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        links = values.pop("links", None)
+        tags = values.pop("tags", None)
+        services.article_update(article=article, data=values, by=request.user)
+        if links is not None:
+            pairs = [(link["label"], link["url"]) for link in links]
+            services.article_set_links(article=article, links=pairs)
+        if tags is not None:
+            article.tags.set(services.tags_from_names(tags))
+        return Response(article_data(request, article))
+
+
+class ArticleRefetchApi(ApiView):
+    """Queue the article for fetching again; fields an editor changed are kept."""
+
+    perms = {"POST": "articles.change_article"}
+
+    @extend_schema(
+        parameters=[ARTICLE_ID],
+        request=None,
+        responses={202: ArticleOutput, **errors(*WRITE_ERRORS)},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        article = visible_article(request, pk)
+        Article.objects.filter(pk=article.pk).update(
+            fetch_state=Article.FetchState.PENDING,
+            fetch_error="",
+            fetch_error_code="",
+            updated_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: services.enqueue_fetch(article.pk))
+        return Response(article_data(request, article), status=status.HTTP_202_ACCEPTED)

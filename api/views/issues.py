@@ -1,0 +1,294 @@
+"""Issues: list, create, read (by id or digest and number), update, publish, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseBase
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api import services as api_services
+from api.base import (
+    MAX_POSITIVE_INT,
+    PUBLIC,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiListView,
+    ApiView,
+    errors,
+    id_parameter,
+    parse_id,
+)
+from api.errors import BadRequest, Conflict
+from api.filters import IssueFilter
+from api.selectors import (
+    issue_detail_cached,
+    issue_etag,
+    issue_last_modified,
+    issue_with_version,
+    issues_visible_to,
+)
+from api.serializers import IssueDetailOutput, IssueOutput
+from digest import services
+from digest.exporters import ExportFormat, export_filename, export_issue
+from digest.models import Digest, Issue
+
+ISSUE_ID = id_parameter("id", "The issue's id.")
+CONDITIONAL = [
+    OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
+    OpenApiParameter("If-Modified-Since", str, OpenApiParameter.HEADER, required=False),
+]
+NOT_MODIFIED = OpenApiResponse(description="Not modified since the given ETag or date.")
+
+
+def visible_issue(request: Request, pk: str) -> Issue:
+    """The issue if this client may see it; drafts are a 404 to outsiders, not a 403."""
+    issue = issue_with_version(issues_visible_to(request.user), pk=parse_id(pk))
+    if issue is None:
+        raise NotFound("No such issue.")
+    return issue
+
+
+def issue_detail_response(request: Request, issue: Issue) -> HttpResponseBase:
+    """The issue's detail with validators; a 304 when the client's copy is current."""
+    etag = f'"{issue_etag(issue)}"'
+    last_modified = int(issue_last_modified(issue).timestamp())
+    response: HttpResponseBase | None = get_conditional_response(
+        request._request, etag=etag, last_modified=last_modified
+    )
+    if response is None:
+        response = Response(issue_detail_cached(issue, request=request))
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = (
+        "public, max-age=60" if issue.is_published() else "private, no-cache"
+    )
+    return response
+
+
+class IssueListApi(ApiListView):
+    """Issues, newest first; anonymous clients see published issues only."""
+
+    perms = {"GET": PUBLIC, "POST": "digest.add_issue"}
+    serializer_class = IssueOutput
+    filterset_class = IssueFilter
+    search_fields = ["title", "intro", "digest__name"]
+    ordering_fields = ["number", "issue_date", "published_at", "updated_at", "created_at"]
+    ordering = ["-issue_date", "-number"]
+
+    class IssueCreateInput(serializers.Serializer):
+        digest = serializers.SlugRelatedField(slug_field="slug", queryset=Digest.objects.all())
+        number = serializers.IntegerField(
+            required=False, min_value=1, max_value=MAX_POSITIVE_INT,
+            help_text="Leave out to take the digest's next number.",
+        )  # fmt: skip
+        issue_date = serializers.DateField(required=False)
+        title = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+        intro = serializers.CharField(
+            required=False, allow_blank=True, help_text="Defaults to the digest's intro template."
+        )
+
+    def get_queryset(self) -> QuerySet[Issue]:
+        return issues_visible_to(self.request.user)
+
+    @extend_schema(responses={200: IssueOutput(many=True), **errors(*READ_ERRORS)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=IssueCreateInput,
+        responses={201: IssueDetailOutput, **errors(*WRITE_ERRORS, 409)},
+    )
+    def post(self, request: Request) -> HttpResponseBase:
+        data = self.IssueCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            issue = services.issue_create(**data.validated_data, by=request.user)
+        except services.IssueError as exc:
+            raise Conflict(str(exc)) from None
+        response = issue_detail_response(request, visible_issue(request, str(issue.pk)))
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class IssueDetailApi(ApiView):
+    """One issue with its entries; ETag and Last-Modified allow conditional GETs."""
+
+    perms = {"GET": PUBLIC, "PATCH": "digest.change_issue"}
+
+    class IssueUpdateInput(serializers.Serializer):
+        number = serializers.IntegerField(required=False, min_value=1, max_value=MAX_POSITIVE_INT)
+        title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        issue_date = serializers.DateField(required=False)
+        intro = serializers.CharField(required=False, allow_blank=True)
+        stats_override = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    @extend_schema(
+        parameters=[ISSUE_ID, *CONDITIONAL],
+        responses={200: IssueDetailOutput, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
+    )
+    def get(self, request: Request, pk: str) -> HttpResponseBase:
+        return issue_detail_response(request, visible_issue(request, pk))
+
+    @extend_schema(
+        parameters=[ISSUE_ID],
+        request=IssueUpdateInput,
+        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 409)},
+    )
+    def patch(self, request: Request, pk: str) -> HttpResponseBase:
+        issue = visible_issue(request, pk)
+        data = self.IssueUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            api_services.issue_update(issue=issue, data=data.validated_data)
+        except services.IssueError as exc:
+            raise Conflict(str(exc)) from None
+        return issue_detail_response(request, visible_issue(request, pk))
+
+
+class DigestIssueDetailApi(ApiView):
+    """One issue addressed the way readers cite it: digest slug and issue number."""
+
+    perms = {"GET": PUBLIC}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),
+            OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH),
+            *CONDITIONAL,
+        ],
+        responses={200: IssueDetailOutput, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
+    )
+    def get(self, request: Request, slug: str, number: str) -> HttpResponseBase:
+        issue = issue_with_version(
+            issues_visible_to(request.user),
+            digest__slug=slug,
+            number=parse_id(number, "number", MAX_POSITIVE_INT),
+        )
+        if issue is None:
+            raise NotFound("No such issue.")
+        return issue_detail_response(request, issue)
+
+
+class IssuePublishApi(ApiView):
+    """Publish now, or schedule for `at`; Editors only."""
+
+    perms = {"POST": "digest.publish_issue"}
+
+    class IssuePublishInput(serializers.Serializer):
+        at = serializers.DateTimeField(
+            required=False, allow_null=True, help_text="A future time schedules the issue."
+        )
+
+    @extend_schema(
+        parameters=[ISSUE_ID],
+        request=IssuePublishInput,
+        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 409)},
+    )
+    def post(self, request: Request, pk: str) -> HttpResponseBase:
+        issue = visible_issue(request, pk)
+        data = self.IssuePublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.issue_publish(issue=issue, at=data.validated_data.get("at"), by=request.user)
+        except services.IssueError as exc:
+            raise Conflict(str(exc)) from None
+        return issue_detail_response(request, visible_issue(request, pk))
+
+
+class IssueUnpublishApi(ApiView):
+    """Take an issue back to draft; Editors only."""
+
+    perms = {"POST": "digest.publish_issue"}
+
+    @extend_schema(
+        parameters=[ISSUE_ID],
+        request=None,
+        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS)},
+    )
+    def post(self, request: Request, pk: str) -> HttpResponseBase:
+        issue = visible_issue(request, pk)
+        services.issue_unpublish(issue=issue, by=request.user)
+        return issue_detail_response(request, visible_issue(request, pk))
+
+
+class ExportRenderer(renderers.BaseRenderer):
+    """Passes an export's text through; `format` selects it (?format= or Accept)."""
+
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+        return data.encode(self.charset) if isinstance(data, str) else data
+
+
+class MarkdownExportRenderer(ExportRenderer):
+    media_type = "text/markdown"
+    format = ExportFormat.MARKDOWN.value
+
+
+class HtmlExportRenderer(ExportRenderer):
+    media_type = "text/html"
+    format = ExportFormat.HTML.value
+
+
+class JsonExportRenderer(ExportRenderer):
+    media_type = "application/json"
+    format = ExportFormat.JSON.value
+
+
+class IssueExportApi(ApiView):
+    """The issue as a file: `?format=markdown` (default), `html` or `json`."""
+
+    perms = {"GET": PUBLIC}
+    renderer_classes = [MarkdownExportRenderer, HtmlExportRenderer, JsonExportRenderer]
+
+    @extend_schema(
+        parameters=[
+            ISSUE_ID,
+            OpenApiParameter(
+                "download", OpenApiTypes.BOOL, description="Send as an attachment.", default=False
+            ),
+        ],
+        responses={
+            (200, "text/markdown"): OpenApiResponse(OpenApiTypes.STR, description="House style."),
+            (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="A web page."),
+            (200, "application/json"): OpenApiResponse(
+                IssueDetailOutput, description="The issue detail with its schema_version."
+            ),
+            **{
+                (code, "application/json"): response
+                for code, response in errors(*READ_ERRORS).items()
+            },
+        },
+    )
+    def get(self, request: Request, pk: str) -> HttpResponseBase:
+        issue = visible_issue(request, pk)
+        fmt = ExportFormat(request.accepted_renderer.format)
+        response = Response(export_issue(issue, fmt), content_type=fmt.content_type)
+        if request.query_params.get("download") in ("1", "true"):
+            response["Content-Disposition"] = (
+                f'attachment; filename="{export_filename(issue, fmt)}"'
+            )
+        return response
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(ExportFormat.values)
+            raise BadRequest(f"format must be one of {formats}") from None
+
+    def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):
+        # Errors keep the API's JSON error shape whatever export format was asked for.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
