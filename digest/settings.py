@@ -184,6 +184,18 @@ FETCH_USER_AGENT = env_str(
 ARXIV_API_URL = env_str("ARXIV_API_URL", "https://export.arxiv.org/api/query")
 GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com")
 GITHUB_TOKEN = env_str("GITHUB_TOKEN")
+# Only these ports unless a FETCH_ALLOWLIST entry names the host:port.
+FETCH_ALLOWED_PORTS = [int(port) for port in env_list("FETCH_ALLOWED_PORTS", "80,443")]
+FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 5)  # seconds
+FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 20)  # seconds, redirects included
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)  # pages and API answers
+FETCH_CA_BUNDLE = env_str("FETCH_CA_BUNDLE")  # a PEM file; empty: the system's CAs
+# Minimum seconds between requests to one host, shared by all workers through the cache.
+FETCH_HOST_INTERVALS = env_list("FETCH_HOST_INTERVALS", "export.arxiv.org=3,mp.weixin.qq.com=1")
+FETCH_POLITE_MAX_WAIT = env_int("FETCH_POLITE_MAX_WAIT", 30)  # longer queues retry later
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 30_000_000)  # larger images are refused
+IMAGE_THUMB_WIDTH = env_int("IMAGE_THUMB_WIDTH", 480)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
