@@ -1,0 +1,193 @@
+"""GitHub repositories: the REST API's repository JSON (what the pipeline fetches) and the page."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from articles.canonical import github_repo_from_url
+
+from .base import Extracted, NotAnArticle, RelatedLinkData, clean_text
+from .dates import parse_datetime
+from .links import collect_links, label_for, labelled_by_address
+from .page import Page
+
+GITHUB_SITE = "https://github.com/"
+_NWO = re.compile(r"^(?:GitHub - )?([A-Za-z0-9][\w.-]*/[\w.-]+?)(?::\s+(.*))?$", re.S)
+_COUNTER = re.compile(r"(\d[\d,]*) users? (starred|forked) this repository")
+# Descriptions GitHub writes for a repository that has none, or appends to one that has.
+_BOILERPLATE = re.compile(
+    r"\s*(?:-\s+[\w.-]+/[\w.-]+"
+    r"|\s*Contribute to [\w.-]+/[\w.-]+ development by creating an account on GitHub\.)\s*$"
+)
+
+
+def social_preview_url(owner: str, repo: str) -> str:
+    return f"https://opengraph.githubassets.com/1/{owner}/{repo}"
+
+
+def api_error(data: Any) -> NotAnArticle | None:
+    """The NotAnArticle an API error body stands for, or None for a repository."""
+    if not isinstance(data, dict):
+        return NotAnArticle("unparsable", "The GitHub API response is not a repository.")
+    if data.get("full_name") and isinstance(data.get("owner"), dict):
+        return None
+    message = str(data.get("message") or "")
+    lowered = message.lower()
+    if "rate limit" in lowered or "secondary rate" in lowered:
+        return NotAnArticle("rate_limited", f"GitHub's API rate limit was hit: {message}")
+    if "moved permanently" in lowered:
+        where = data.get("url") or "a new address"
+        return NotAnArticle("moved", f"The repository has moved permanently (to {where}).")
+    if lowered == "not found":
+        return NotAnArticle("not_found", "GitHub has no such repository (it may be private).")
+    if "blocked" in lowered:
+        return NotAnArticle("blocked", f"GitHub blocks access to this repository: {message}")
+    if message:
+        return NotAnArticle("error", f"GitHub's API answered with an error: {message}")
+    return NotAnArticle("unparsable", "The GitHub API response is not a repository.")
+
+
+def extract_github_api(url: str, body: bytes) -> Extracted:
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise NotAnArticle("unparsable", "The GitHub API response is not JSON.") from exc
+    error = api_error(data)
+    if error:
+        raise error
+    owner = data["owner"]
+    login = str(owner.get("login") or data["full_name"].split("/")[0])
+    name = str(data.get("name") or data["full_name"].split("/")[-1])
+    license_info = data.get("license") if isinstance(data.get("license"), dict) else {}
+    homepage = (data.get("homepage") or "").strip()
+    html_url = data.get("html_url") or f"https://github.com/{data['full_name']}"
+    # A fork carries its parent's and source's whole records: only top-level counts are its own.
+    parent = data.get("parent") if isinstance(data.get("parent"), dict) else {}
+    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    metadata = {
+        "full_name": data["full_name"],
+        "owner": login,
+        "owner_type": owner.get("type", ""),
+        "stars": data.get("stargazers_count"),
+        "forks": data.get("forks_count", data.get("forks")),
+        "watchers": data.get("subscribers_count"),
+        "open_issues": data.get("open_issues_count"),
+        "language": data.get("language") or "",
+        "topics": list(data.get("topics") or []),
+        "license": license_info.get("spdx_id") or "",
+        "homepage": homepage,
+        "default_branch": data.get("default_branch", ""),
+        "created_at": data.get("created_at"),
+        "updated_at": data.get("updated_at"),
+        "pushed_at": data.get("pushed_at"),
+        "archived": bool(data.get("archived")),
+        "fork": bool(data.get("fork")),
+        "parent": parent.get("full_name", ""),
+        "source": source.get("full_name", ""),
+        "html_url": html_url,
+        "avatar_url": owner.get("avatar_url", ""),
+        "social_preview_url": social_preview_url(login, name),
+    }
+    return Extracted(
+        kind="github",
+        title=data["full_name"],
+        publication="GitHub",
+        author=login,
+        summary=clean_text(data.get("description")),
+        image_url=owner.get("avatar_url") or "",
+        published_at=parse_datetime(data.get("created_at")),
+        related_links=_homepage_link(homepage),
+        metadata=metadata,
+        canonical_url=f"https://github.com/{data['full_name']}",
+        site_url=GITHUB_SITE,
+        body_text=clean_text(data.get("description")),
+    )
+
+
+def _homepage_link(homepage: str) -> list[RelatedLinkData]:
+    if not homepage.startswith(("http://", "https://")):
+        homepage = f"https://{homepage}" if homepage and "." in homepage else ""
+    if not homepage:
+        return []
+    label = label_for(homepage) or "Homepage"
+    links = collect_links([(homepage, label)], fallback="Homepage")
+    return links
+
+
+def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extracted:
+    """A repository page (root, or a tree/blob deep link, whose og:* describe the repository)."""
+    page = Page(url, body, content_type)
+    og_title = page.first_meta("og:title", "twitter:title")
+    nwo = page.first_meta("octolytics-dimension-repository_nwo")
+    match = _NWO.match(og_title)
+    if not nwo and match:
+        nwo = match[1]
+    from_url = github_repo_from_url(url)
+    if not nwo and from_url:
+        nwo = f"{from_url[0]}/{from_url[1]}"
+    if not nwo:
+        raise NotAnArticle("empty", "The GitHub page does not describe a repository.")
+    owner, repo = nwo.split("/", 1)
+    # The About text: itemprop=about (older pages), else the sidebar paragraph under "About".
+    about = page.root.xpath(
+        'string(//@itemprop[.="about"]/.. '
+        '| //h2[normalize-space()="About"]/following-sibling::p[1])'
+    )
+    description = clean_text(about) or _BOILERPLATE.sub(
+        "", page.first_meta("og:description", "twitter:description", "description")
+    )
+    if match and match[2] and not description:
+        description = clean_text(match[2])
+    homepage = _about_homepage(page)
+    counts = _counts(page)
+    topics = [clean_text(t) for t in page.root.xpath('//a[contains(@class, "topic-tag")]/text()')]
+    metadata = {
+        "full_name": nwo,
+        "owner": owner,
+        "stars": counts.get("starred"),
+        "forks": counts.get("forked"),
+        "topics": list(dict.fromkeys(t for t in topics if t)),
+        "homepage": homepage,
+        "fork": page.first_meta("octolytics-dimension-repository_is_fork") == "true",
+        "social_preview_url": social_preview_url(owner, repo),
+        "path": from_url[2] if from_url else "",
+    }
+    readme = page.root.xpath('//article[contains(@class, "markdown-body")]')
+    anchors = []
+    if readme:
+        # Papers, models, datasets and demos the README points to; links to GitHub itself
+        # (the repository's own files, badges, other projects) are not about this article.
+        hrefs = labelled_by_address(a.get("href") for a in readme[0].iter("a"))
+        anchors = [(page.absolute(h), "") for h in hrefs if not github_repo_from_url(h)]
+    links = _homepage_link(homepage)
+    links += collect_links(anchors, exclude=[url, homepage] + [x.url for x in links])
+    return Extracted(
+        kind="github",
+        title=nwo,
+        publication="GitHub",
+        author=owner,
+        summary=description,
+        image_url=page.absolute(page.first_meta("og:image", "twitter:image:src", "twitter:image")),
+        related_links=links,
+        metadata=metadata,
+        canonical_url=f"https://github.com/{nwo}",
+        site_url=GITHUB_SITE,
+        body_text=clean_text(readme[0].text_content())[:20_000] if readme else description,
+    )
+
+
+def _about_homepage(page: Page) -> str:
+    hrefs = page.root.xpath('//h2[normalize-space()="About"]/..//a[@target="_blank"]/@href')
+    return page.absolute(str(hrefs[0])) if hrefs else ""
+
+
+def _counts(page: Page) -> dict[str, int]:
+    """Counters GitHub states as "N users starred/forked this repository" in aria-labels."""
+    counts: dict[str, int] = {}
+    for label in page.root.xpath('//@aria-label[contains(., "this repository")]'):
+        match = _COUNTER.search(str(label))
+        if match and match[2] not in counts:
+            counts[match[2]] = int(match[1].replace(",", ""))
+    return counts

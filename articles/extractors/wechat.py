@@ -1,0 +1,291 @@
+"""WeChat official-account articles (mp.weixin.qq.com/s...).
+
+The server renders most metadata twice: in meta tags (pages since ~2019) and in inline JS
+variables (all pages). JS vars are read with one regex pass over the raw bytes; the DOM gives
+the body. WeChat answers unavailable articles with HTTP 200 and a short message page, so those
+are recognised by their wording and reported as NotAnArticle instead of scraped.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from articles.canonical import WECHAT_HOST, canonicalize_url, wechat_biz
+
+from .base import Extracted, NotAnArticle, RelatedLinkData, clean_text, first_sentences, unescape
+from .dates import SHANGHAI, from_timestamp, parse_datetime
+from .links import canonical_link, collect_links, label_for, urls_in_text
+from .page import Page, block_text
+
+MAX_IMAGES = 50
+
+_VAR_NAMES = (
+    "msg_title", "msg_desc", "msg_cdn_url", "msg_link", "msg_source_url", "nickname", "ct",
+    "create_time", "publish_time", "cdn_url_1_1", "cdn_url_235_1", "biz", "appuin", "mid",
+    "idx", "sn", "user_name", "round_head_img", "author", "_ori_article_type", "copyright_stat",
+)  # fmt: skip
+# `var name = <expr>;` where <expr> may hold quoted strings with ';' inside (e.g. "&amp;").
+# No look-behind for the word boundary: it would stop the regex engine's fast literal scan
+# for "var" (30x slower on a 750 KB page); _commented_out() checks the preceding byte instead.
+_JS_VAR = re.compile(
+    rb"var\s+(?P<name>" + "|".join(_VAR_NAMES).encode() + rb")\s*=\s*"
+    rb"(?P<rhs>(?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|[^;\n\"'])*)"
+)
+_JS_STRING = re.compile(rb"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
+_JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|.)", re.S)
+_BARE_NUMBER = re.compile(rb"^\s*(-?\d+(?:\.\d+)?)\s*(?:\*\s*1\s*)?$")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+# Wording of WeChat's "this article is unavailable" pages, checked in this order.
+ERROR_PAGES = (
+    ("deleted", ("该内容已被发布者删除", "此内容已被发布者删除", "内容已删除", "已自主注销")),
+    ("violation", ("因违规无法查看", "涉嫌违反相关法律法规和政策", "涉嫌侵权", "已被屏蔽")),
+    ("verification", ("环境异常", "完成验证后即可继续访问", "去验证")),
+    ("rate_limited", ("访问过于频繁",)),
+    ("expired", ("链接已过期", "此链接已过期")),
+    ("moved", ("该公众号已迁移",)),
+    ("not_found", ("内容不存在", "参数错误")),
+)
+_MESSAGES = {
+    "deleted": "The publisher has deleted this WeChat article.",
+    "violation": "WeChat has removed this article for violating its rules.",
+    "verification": "WeChat showed a verification wall (环境异常) instead of the article.",
+    "rate_limited": "WeChat refused the request as too frequent (访问过于频繁); try again later.",
+    "expired": "This WeChat link has expired (链接已过期); paste the article's permanent link.",
+    "moved": "The WeChat account has moved; the article is no longer at this address.",
+    "not_found": "WeChat says this article does not exist.",
+}
+_REAL_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+_NOT_AUTHOR = frozenset({"原创", "转载", "Original"})
+
+
+def js_vars(body: bytes, encoding: str = "utf-8") -> dict[str, str]:
+    """The first non-empty value of each known `var` assignment, commented-out lines skipped."""
+    values: dict[str, str] = {}
+    for match in _JS_VAR.finditer(body):
+        name = match["name"].decode()
+        if (
+            name in values
+            or _inside_word(body, match.start())
+            or _commented_out(body, match.start())
+        ):
+            continue
+        value = js_value(match["rhs"], encoding)
+        if value:
+            values[name] = value
+    return values
+
+
+def _inside_word(body: bytes, start: int) -> bool:
+    """`myvar x = ...` or `o.var x`: not a declaration of x."""
+    return start > 0 and (body[start - 1 : start].isalnum() or body[start - 1] in b"_$.")
+
+
+def _commented_out(body: bytes, start: int) -> bool:
+    line_start = body.rfind(b"\n", 0, start) + 1
+    return body[line_start:start].lstrip().startswith(b"//")
+
+
+def js_value(rhs: bytes, encoding: str = "utf-8") -> str:
+    """The value of a JS expression as WeChat writes them: `"" || "x"`, `'x'.html(false)`,
+    `htmlDecode("x")`, `"123" * 1`; entities and JS escapes (\\x26) are undone."""
+    for match in _JS_STRING.finditer(rhs):
+        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        if raw:
+            return unescape(js_unescape(raw.decode(encoding, errors="replace"))).strip()
+    bare = _BARE_NUMBER.match(rhs)
+    return bare[1].decode("ascii") if bare else ""
+
+
+def js_unescape(text: str) -> str:
+    """Undo backslash escapes of a JS string literal."""
+    if "\\" not in text:
+        return text
+    return _JS_ESCAPE.sub(_unescape_one, text)
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code[0] in "xu" and len(code) > 1:
+        try:
+            return chr(int(code[1:].strip("{}"), 16))
+        except ValueError:
+            return code
+    return _SIMPLE_ESCAPES.get(code, code)
+
+
+def error_code(page: Page) -> str:
+    """The kind of WeChat message page this is, judged by its visible text, or ''."""
+    text = "".join(
+        page.root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+    )
+    text += page.title_tag
+    for code, phrases in ERROR_PAGES:
+        if any(phrase in text for phrase in phrases):
+            return code
+    return ""
+
+
+def _query(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query.replace("&amp;", "&")))
+
+
+def _permanent_link(url: str) -> str:
+    """The canonical form of a declared WeChat link if it names the article for good."""
+    if not url:
+        return ""
+    try:
+        canonical = canonicalize_url(url)
+    except ValueError:
+        return ""
+    parts = urlsplit(canonical)
+    if parts.hostname != WECHAT_HOST:
+        return ""
+    query = _query(canonical)
+    permanent = all(query.get(k) for k in ("__biz", "mid", "idx", "sn"))
+    return canonical if permanent or parts.path.startswith("/s/") else ""
+
+
+def _author(page: Page, found: dict, nickname: str) -> str:
+    author = page.first_meta("author", "og:article:author", "article:author")
+    if not author and "js_author_name" in found:
+        author = clean_text(found["js_author_name"].text_content())
+    if not author and "meta_content" in found:
+        # Older pages: the author is an un-id'd <em class="rich_media_meta_text"> in the byline.
+        for element in found["meta_content"].iter("em", "span"):
+            if element.get("id") or "rich_media_meta_text" not in (element.get("class") or ""):
+                continue
+            text = clean_text(element.text_content())
+            if (
+                text not in (nickname, "")
+                and text not in _NOT_AUTHOR
+                and not _REAL_DATE.search(text)
+            ):
+                author = text
+                break
+    return author if author != nickname else ""
+
+
+def _published(values: dict[str, str], found: dict):
+    for name in ("ct", "create_time"):
+        stamp = values.get(name, "")
+        if stamp.isdigit():
+            result = from_timestamp(stamp, SHANGHAI)
+            if result:
+                return result
+    candidates = [values.get("publish_time", "")]
+    # The byline date is often empty (filled by JS) or relative ("昨天"): only real dates count.
+    for key in ("publish_time", "post-date"):
+        if key in found:
+            candidates.append(clean_text(found[key].text_content()))
+    for text in candidates:
+        if text and _REAL_DATE.search(text):
+            result = parse_datetime(text, SHANGHAI)
+            if result:
+                return result
+    return None
+
+
+def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
+    page = Page(url, body, content_type)
+    values = js_vars(body, page.encoding if page.encoding != "utf-8" else "utf-8")
+    found = page.by_ids(
+        "js_content", "activity-name", "js_name", "post-user", "publish_time", "post-date",
+        "meta_content", "js_author_name",
+    )  # fmt: skip
+    title = page.first_meta("og:title") or clean_text(values.get("msg_title"))
+    if not title and "activity-name" in found:
+        title = clean_text(found["activity-name"].text_content())
+    title = title or page.first_meta("twitter:title")
+    if not title:
+        code = error_code(page)
+        if code:
+            raise NotAnArticle(code, _MESSAGES[code])
+        raise NotAnArticle("empty", "The WeChat page has no article title: not an article page.")
+
+    nickname = clean_text(values.get("nickname"))
+    for key in ("js_name", "post-user"):
+        if not nickname and key in found:
+            nickname = clean_text(found[key].text_content())
+
+    declared = values.get("msg_link") or page.first_meta("og:url")
+    canonical = _permanent_link(declared)
+    identity = _query(declared) if declared else {}
+    biz = identity.get("__biz") or wechat_biz(url) or values.get("biz") or values.get("appuin", "")
+
+    content = found.get("js_content")
+    images, videos, anchors = [], [], []
+    if content is not None:
+        # Images are lazy-loaded: the real address is in data-src, src is a placeholder.
+        for img in content.iter("img"):
+            src = page.absolute(img.get("data-src") or img.get("src"))
+            if src and len(images) < MAX_IMAGES:
+                images.append(src)
+        for frame in content.iter("iframe"):
+            src = page.absolute(frame.get("data-src") or frame.get("src"))
+            if src:
+                videos.append(src)
+        for anchor in content.iter("a"):
+            href = anchor.get("href")
+            if href:
+                anchors.append((href, (anchor.text_content() or "") + " " + _text_before(anchor)))
+    body_text = block_text(content) if content is not None else ""
+
+    summary = clean_text(values.get("msg_desc")) or page.first_meta("og:description", "description")
+    summary = summary or first_sentences(body_text)
+
+    image = (
+        values.get("msg_cdn_url")
+        or page.first_meta("og:image", "twitter:image")
+        or values.get("cdn_url_235_1")
+        or values.get("cdn_url_1_1")
+        or (images[0] if images else "")
+    )
+    source_url = values.get("msg_source_url", "")
+    source_label = label_for(source_url) if source_url else ""
+    # "阅读原文" (read the original) first, then URLs pasted as text (WeChat rarely hyperlinks
+    # outside its own domain), then real hyperlinks.
+    candidates = [(source_url, "")] if source_label else []
+    candidates += urls_in_text(body_text) + anchors
+    unlabelled_source = source_url if source_url and not source_label else ""
+    links = collect_links(candidates, exclude=[url, canonical, unlabelled_source])
+    if unlabelled_source:
+        links.insert(0, RelatedLinkData("Source", canonical_link(source_url) or source_url))
+    metadata = {
+        "biz": biz,
+        "mid": identity.get("mid") or values.get("mid", ""),
+        "idx": identity.get("idx") or values.get("idx", ""),
+        "sn": identity.get("sn") or values.get("sn", ""),
+        "user_name": values.get("user_name", ""),
+        "account_avatar": values.get("round_head_img", ""),
+        "cover_1_1": values.get("cdn_url_1_1", ""),
+        "cover_235_1": values.get("cdn_url_235_1", ""),
+        "source_url": source_url,
+        "original": values.get("copyright_stat") == "1",
+        "images": images,
+        "videos": videos,
+    }
+    return Extracted(
+        kind="wechat",
+        title=title,
+        publication=nickname,
+        author=_author(page, found, nickname),
+        summary=summary,
+        image_url=page.absolute(image),
+        published_at=_published(values, found),
+        related_links=links,
+        metadata=metadata,
+        canonical_url=canonical,
+        source_key=biz,
+        body_text=body_text,
+    )
+
+
+def _text_before(element) -> str:
+    """Text right before an element in its parent: where "论文地址：" labels sit."""
+    previous = element.getprevious()
+    if previous is not None:
+        return (previous.tail or "")[-24:]
+    parent = element.getparent()
+    return (parent.text or "")[-24:] if parent is not None else ""

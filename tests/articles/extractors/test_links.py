@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from articles.extractors import RelatedLinkData
+from articles.extractors.links import collect_links, label_for, urls_in_text
+
+
+@pytest.mark.parametrize(
+    ("url", "context", "label"),
+    [
+        ("https://arxiv.org/abs/2405.05966", "", "Paper"),
+        ("https://arxiv.org/pdf/2405.05966v2", "代码", "Paper"),
+        ("https://doi.org/10.1103/PhysRevB.85.115117", "", "DOI"),
+        ("https://github.com/openai/whisper", "", "GitHub"),
+        ("https://huggingface.co/meta-llama/Llama-3-8B", "", "Hugging Face"),
+        ("https://huggingface.co/datasets/acme/corpus", "", "数据集"),
+        ("https://huggingface.co/spaces/acme/demo", "", "Demo"),
+        ("https://acme-demo.hf.space", "", "Demo"),
+        ("https://www.kaggle.com/datasets/acme/corpus", "", "数据集"),
+        ("https://openreview.net/forum?id=abc", "", "Paper"),
+        ("https://example.org/report.pdf", "", "PDF"),
+        ("https://example.org/x", "论文：", "Paper"),
+        ("https://example.org/x", "论文和代码：", "Code"),
+        ("https://example.org/x", "在线Demo：", "Demo"),
+        ("https://example.org/x", "数据集下载", "数据集"),
+        ("https://example.org/x", "项目主页：", "Homepage"),
+        ("https://example.org/x", "decode this", ""),
+        ("https://example.org/x", "", ""),
+    ],
+)
+def test_link_labels(url, context, label) -> None:
+    assert label_for(url, context) == label
+
+
+def test_links_are_canonical_and_not_repeated() -> None:
+    links = collect_links(
+        [
+            ("https://arxiv.org/pdf/2405.05966v2.pdf", ""),
+            ("https://arxiv.org/abs/2405.05966", ""),
+            ("https://github.com/openai/whisper?utm_source=x", ""),
+            ("https://github.com/openai/whisper", ""),
+            ("https://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=y", "论文"),
+            ("javascript:void(0)", "demo"),
+            ("https://example.org/about", ""),
+        ]
+    )
+    assert links == [
+        RelatedLinkData("Paper", "https://arxiv.org/abs/2405.05966"),
+        RelatedLinkData("GitHub", "https://github.com/openai/whisper"),
+    ]
+
+
+def test_excluded_urls_are_left_out() -> None:
+    links = collect_links([("https://github.com/a/b", "")], exclude=["https://github.com/a/b/"])
+    assert links == []
+
+
+def test_fallback_label_keeps_unrecognised_links() -> None:
+    links = collect_links([("https://example.org/x", "")], fallback="Link")
+    assert links == [RelatedLinkData("Link", "https://example.org/x")]
+
+
+def test_urls_in_chinese_text_stop_at_full_width_punctuation() -> None:
+    text = "论文地址：https://arxiv.org/abs/2405.05966，代码见https://github.com/a/b。\n(https://x.org/y)"
+    assert urls_in_text(text) == [
+        ("https://arxiv.org/abs/2405.05966", "论文地址："),
+        ("https://github.com/a/b", "，代码见"),
+        ("https://x.org/y", "("),
+    ]
