@@ -1,0 +1,153 @@
+"""Extraction accuracy and speed over the shared saved pages (../shared/fixtures/pages).
+
+For every MANIFEST.tsv row: which ground-truth fields the extractor gets right, the median time
+of extract() and of one lxml.html.fromstring() parse of the same bytes, and their ratio; then
+per-kind totals. The speed target is extract <= 3x one parse, per kind.
+
+Run from the repository root:  .venv/bin/python bench/extraction.py [--reps 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml
+import lxml.html
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
+
+from articles.extractors import NotAnArticle, extract  # noqa: E402
+from articles.extractors.evaluation import SCORED_FIELDS, ManifestRow, read_manifest, score  # noqa: E402
+
+DEFAULT_PAGES = (
+    Path(os.environ.get("BRIEFROOM_SHARED_DIR", ROOT.parent / "shared")) / "fixtures" / "pages"
+)
+KIND_ORDER = ("wechat", "arxiv", "github", "web")
+COLUMNS = (*SCORED_FIELDS, "error")
+SHORT = {"description": "summary", "author_or_publication": "author/pub", "image_url": "image"}
+
+
+def median_ms(parse: Callable[[], object], work: Callable[[], object], reps: int):
+    """Median times of a parse and of the extraction, interleaved so both see the same load."""
+    parse(), work()  # warm caches (regexes, parsers, imports) outside the measurement
+    gc.collect()
+    parse_times, work_times = [], []
+    for _ in range(reps):
+        for job, times in ((parse, parse_times), (work, work_times)):
+            start = time.perf_counter_ns()
+            job()
+            times.append(time.perf_counter_ns() - start)
+    return statistics.median(parse_times) / 1e6, statistics.median(work_times) / 1e6
+
+
+def judge(row: ManifestRow, body: bytes) -> dict[str, bool]:
+    try:
+        extracted = extract(row.url, body)
+    except NotAnArticle as exc:
+        return {"error": row.is_error and exc.code == row.expected_error}
+    if row.is_error:
+        return {"error": False}
+    return score(row, extracted)
+
+
+def _run(row: ManifestRow, body: bytes) -> None:
+    with contextlib.suppress(NotAnArticle):
+        extract(row.url, body)
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    return (
+        f"cores: {cores} (usable {usable}) | {platform.machine()} {platform.system()} | "
+        f"python {platform.python_version()} | lxml {lxml.__version__} | "
+        f"libxml2 {'.'.join(map(str, etree.LIBXML_VERSION))}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--pages", type=Path, default=DEFAULT_PAGES, help="folder with MANIFEST.tsv"
+    )
+    parser.add_argument("--reps", type=int, default=25, help="timed repetitions per page")
+    args = parser.parse_args()
+    manifest = args.pages / "MANIFEST.tsv"
+    if not manifest.is_file():
+        print(f"no manifest at {manifest}", file=sys.stderr)
+        return 2
+
+    print(machine())
+    print(f"{args.reps} repetitions per page, median times\n")
+    print(
+        f"{'page':58} {'kind':6} {'KB':>5} {'parse ms':>9} {'extract ms':>10} {'ratio':>6}  fields"
+    )
+    right: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    timing: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for row in read_manifest(manifest):
+        body = (args.pages / row.file).read_bytes()
+        kind = row.expected_kind
+        parse, spent = median_ms(
+            lambda body=body: lxml.html.fromstring(body),
+            lambda row=row, body=body: _run(row, body),
+            args.reps,
+        )
+        timing[kind].append((parse, spent))
+        verdicts = judge(row, body)
+        for field, ok in verdicts.items():
+            right[kind][field].append(ok)
+        wrong = [SHORT.get(f, f) for f, ok in verdicts.items() if not ok]
+        shown = f"{sum(verdicts.values())}/{len(verdicts)}" + (
+            f" WRONG: {', '.join(wrong)}" if wrong else ""
+        )
+        print(
+            f"{row.file[:58]:58} {kind:6} {len(body) / 1024:5.0f} {parse:9.3f} {spent:10.3f} "
+            f"{spent / parse:6.2f}  {shown}"
+        )
+
+    print("\nper-field accuracy (right / non-empty ground-truth fields;")
+    print("error = error page refused with the right NotAnArticle code)")
+    print(f"{'kind':7}" + "".join(f"{SHORT.get(c, c):>12}" for c in COLUMNS) + f"{'all':>10}")
+    for kind in KIND_ORDER:
+        cells, total = [], []
+        for column in COLUMNS:
+            oks = right[kind].get(column, [])
+            total += oks
+            cells.append(f"{sum(oks)}/{len(oks)}" if oks else "-")
+        accuracy = sum(total) / len(total) if total else 0.0
+        print(f"{kind:7}" + "".join(f"{c:>12}" for c in cells) + f"{accuracy:>10.1%}")
+
+    print(
+        "\nspeed per kind (ratio = extract time / one lxml.html.fromstring parse of the same bytes)"
+    )
+    print(
+        f"{'kind':7} {'pages':>5} {'parse ms':>9} {'extract ms':>10} "
+        f"{'ratio (sum)':>12} {'median':>7} {'max':>6}"
+    )
+    for kind in KIND_ORDER:
+        pairs = timing[kind]
+        parse_total, extract_total = sum(p for p, _ in pairs), sum(e for _, e in pairs)
+        ratios = [e / p for p, e in pairs]
+        ratio = extract_total / parse_total
+        print(
+            f"{kind:7} {len(pairs):5} {parse_total:9.3f} {extract_total:10.3f} {ratio:12.2f} "
+            f"{statistics.median(ratios):7.2f} {max(ratios):6.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
