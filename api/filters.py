@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters as filters
 from django.db.models import Exists, OuterRef, QuerySet
+from rest_framework.exceptions import ValidationError
 
 from articles.models import Article
 from digest.models import Entry, Issue
 from sources.models import Source
+
+
+class DateTimeRangeFilter(filters.IsoDateTimeFromToRangeFilter):
+    """An ISO 8601 range, moved to UTC first: PostgreSQL refuses offsets past ±15:59."""
+
+    def filter(self, qs: QuerySet, value: slice | None) -> QuerySet:
+        if value:
+            try:
+                value = slice(_utc(value.start), _utc(value.stop))
+            except OverflowError:
+                raise ValidationError({self.field_name: ["date out of range"]}) from None
+        return super().filter(qs, value)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    return moment.astimezone(dt.UTC) if moment is not None else None
 
 
 class IssueFilter(filters.FilterSet):
@@ -16,7 +35,7 @@ class IssueFilter(filters.FilterSet):
     date = filters.DateFromToRangeFilter(
         field_name="issue_date", help_text="Issue date range: date_after, date_before."
     )
-    published = filters.IsoDateTimeFromToRangeFilter(
+    published = DateTimeRangeFilter(
         field_name="published_at", help_text="published_after, published_before (ISO 8601)."
     )
     tag = filters.CharFilter(method="filter_tag", help_text="Issues with an article of this tag.")
@@ -45,10 +64,10 @@ class ArticleFilter(filters.FilterSet):
     digest = filters.CharFilter(
         method="filter_digest", help_text="Articles placed in an issue of this digest (slug)."
     )
-    published = filters.IsoDateTimeFromToRangeFilter(
+    published = DateTimeRangeFilter(
         field_name="published_at", help_text="published_after, published_before (ISO 8601)."
     )
-    created = filters.IsoDateTimeFromToRangeFilter(
+    created = DateTimeRangeFilter(
         field_name="created_at", help_text="created_after, created_before (ISO 8601)."
     )
 

@@ -83,6 +83,8 @@ class DigestOutput(serializers.ModelSerializer):
 class SourceSummaryOutput(serializers.ModelSerializer):
     url = LinkField("source-detail")
     kind = SourceKindField()
+    slug = serializers.CharField(help_text="May contain Chinese characters.")
+    homepage = serializers.CharField(help_text="Empty when unknown.")
 
     class Meta:
         model = Source
@@ -92,6 +94,8 @@ class SourceSummaryOutput(serializers.ModelSerializer):
 class SourceOutput(serializers.ModelSerializer):
     url = LinkField("source-detail")
     kind = SourceKindField()
+    slug = serializers.CharField(help_text="May contain Chinese characters.")
+    homepage = serializers.CharField(help_text="Empty when unknown.")
 
     class Meta:
         model = Source
@@ -112,6 +116,7 @@ class SourceOutput(serializers.ModelSerializer):
 
 class TagOutput(serializers.ModelSerializer):
     url = LinkField("tag-detail")
+    slug = serializers.CharField(help_text="May contain Chinese characters.")
 
     class Meta:
         model = Tag

@@ -127,3 +127,20 @@ def test_token_clients_have_their_own_throttle(contributor_api, anon, settings):
         200,
         429,
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "published_before=1405-05-10T00:02:45-22:59",
+        "published_after=0001-01-01T00:00:00-23:00",
+        "published_after=9999-12-31T23:59:59-23:00",
+        "created_after=not-a-date",
+    ],
+)
+def test_odd_dates_in_filters_are_answered_never_a_500(contributor_api, query):
+    response = contributor_api.get(f"/api/v1/articles/?{query}")
+
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        error_of(response)
