@@ -13,7 +13,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 from articles.canonical import WECHAT_HOST, canonicalize_url, wechat_biz
 
-from .base import Extracted, NotAnArticle, RelatedLinkData, clean_text, first_sentences, unescape
+from .base import (
+    Extracted,
+    NotAnArticle,
+    RelatedLinkData,
+    clean_block_text,
+    clean_text,
+    first_sentences,
+    unescape,
+)
 from .dates import SHANGHAI, from_timestamp, parse_datetime
 from .links import canonical_link, collect_links, label_for, urls_in_text
 from .page import Page, block_text
@@ -32,6 +40,20 @@ _JS_VAR = re.compile(
     rb"var\s+(?P<name>" + "|".join(_VAR_NAMES).encode() + rb")\s*=\s*"
     rb"(?P<rhs>(?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|[^;\n\"'])*)"
 )
+# Text and picture posts ("小绿书", item_show_type 10) have no js_content and no `var msg_*`:
+# their data is an object literal, `window.cgiDataNew = {title: JsDecode('...'), ...}`.
+_CGI_PROP = re.compile(
+    rb"(?<![\w$])(?P<name>title|nick_name|desc|cdn_url|source_url|create_time|ori_create_time"
+    rb"|author|user_name|round_head_img|content_noencode|ct)\s*[:=]\s*"
+    rb"(?P<rhs>(?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|[^,;\"'}])*)"
+)
+_CGI_NAMES = {
+    "title": "msg_title", "nick_name": "nickname", "desc": "msg_desc", "cdn_url": "msg_cdn_url",
+    "source_url": "msg_source_url", "create_time": "ct", "ori_create_time": "ct",
+}  # fmt: skip
+CGI_DATA_WINDOW = 400_000
+_TAG = re.compile(r"<(/?)(\w+)[^>]*>")
+_BLOCK_TAGS = frozenset({"p", "br", "div", "section", "li", "h1", "h2", "h3", "h4", "blockquote"})
 _JS_STRING = re.compile(rb"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 _JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|.)", re.S)
 _BARE_NUMBER = re.compile(rb"^\s*(-?\d+(?:\.\d+)?)\s*(?:\*\s*1\s*)?$")
@@ -75,6 +97,29 @@ def js_vars(body: bytes, encoding: str = "utf-8") -> dict[str, str]:
         if value:
             values[name] = value
     return values
+
+
+def cgi_data_vars(body: bytes, encoding: str = "utf-8") -> dict[str, str]:
+    """Values from `window.cgiDataNew = {...}` (and `window.ct`), named like the JS vars."""
+    start = body.find(b"cgiDataNew")
+    if start < 0:
+        return {}
+    window = body[max(0, start - 2000) : start + CGI_DATA_WINDOW]
+    values: dict[str, str] = {}
+    for match in _CGI_PROP.finditer(window):
+        name = match["name"].decode()
+        name = _CGI_NAMES.get(name, name)
+        if name not in values:
+            value = js_value(match["rhs"], encoding)
+            if value:
+                values[name] = value
+    return values
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Plain text of a small HTML string (a text post's content), one line per block."""
+    text = _TAG.sub(lambda m: "\n" if m[2].lower() in _BLOCK_TAGS else "", fragment)
+    return clean_block_text(unescape(text))
 
 
 def _inside_word(body: bytes, start: int) -> bool:
@@ -147,8 +192,9 @@ def _permanent_link(url: str) -> str:
     return canonical if permanent or parts.path.startswith("/s/") else ""
 
 
-def _author(page: Page, found: dict, nickname: str) -> str:
+def _author(page: Page, values: dict[str, str], found: dict, nickname: str) -> str:
     author = page.first_meta("author", "og:article:author", "article:author")
+    author = author or clean_text(values.get("author"))
     if not author and "js_author_name" in found:
         author = clean_text(found["js_author_name"].text_content())
     if not author and "meta_content" in found:
@@ -189,7 +235,9 @@ def _published(values: dict[str, str], found: dict):
 
 def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
     page = Page(url, body, content_type)
-    values = js_vars(body, page.encoding if page.encoding != "utf-8" else "utf-8")
+    values = js_vars(body, page.encoding)
+    if "msg_title" not in values or "ct" not in values:
+        values = {**cgi_data_vars(body, page.encoding), **values}
     found = page.by_ids(
         "js_content", "activity-name", "js_name", "post-user", "publish_time", "post-date",
         "meta_content", "js_author_name",
@@ -198,10 +246,13 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
     if not title and "activity-name" in found:
         title = clean_text(found["activity-name"].text_content())
     title = title or page.first_meta("twitter:title")
-    if not title:
+    content = found.get("js_content")
+    if not title or content is None:
+        # Message pages ("deleted", "expired", walls) have no article body; judge their text.
         code = error_code(page)
         if code:
             raise NotAnArticle(code, _MESSAGES[code])
+    if not title:
         raise NotAnArticle("empty", "The WeChat page has no article title: not an article page.")
 
     nickname = clean_text(values.get("nickname"))
@@ -214,7 +265,6 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
     identity = _query(declared) if declared else {}
     biz = identity.get("__biz") or wechat_biz(url) or values.get("biz") or values.get("appuin", "")
 
-    content = found.get("js_content")
     images, videos, anchors = [], [], []
     if content is not None:
         # Images are lazy-loaded: the real address is in data-src, src is a placeholder.
@@ -230,7 +280,10 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
             href = anchor.get("href")
             if href:
                 anchors.append((href, (anchor.text_content() or "") + " " + _text_before(anchor)))
-    body_text = block_text(content) if content is not None else ""
+    if content is not None:
+        body_text = block_text(content)
+    else:
+        body_text = html_fragment_text(values.get("content_noencode", ""))
 
     summary = clean_text(values.get("msg_desc")) or page.first_meta("og:description", "description")
     summary = summary or first_sentences(body_text)
@@ -270,7 +323,7 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
         kind="wechat",
         title=title,
         publication=nickname,
-        author=_author(page, found, nickname),
+        author=_author(page, values, found, nickname),
         summary=summary,
         image_url=page.absolute(image),
         published_at=_published(values, found),

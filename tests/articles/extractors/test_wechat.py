@@ -130,3 +130,25 @@ def test_publish_time_var_is_a_fallback_for_ct() -> None:
     published = extract(URL, page).published_at
     assert published is not None
     assert published.isoformat() == "2018-04-06T00:00:00+08:00"
+
+
+def test_text_post_reads_cgi_data(own_page) -> None:
+    extracted = extract(URL, own_page("wechat_text_post.html"))
+    assert extracted.title == "小模型 & 推理"
+    assert extracted.publication == "测试公众号"
+    assert extracted.published_at.isoformat() == "2024-03-01T16:00:00+08:00"
+    assert extracted.image_url == "https://mmbiz.qpic.cn/mmbiz_jpg/textpost/0?wx_fmt=jpeg"
+    assert extracted.body_text == "小模型也能做推理。\n论文：https://arxiv.org/abs/2405.05966"
+    assert extracted.summary.startswith("小模型也能做推理。")
+    assert extracted.related_links == [RelatedLinkData("Paper", "https://arxiv.org/abs/2405.05966")]
+
+
+def test_deleted_page_that_keeps_a_title_is_still_deleted() -> None:
+    page = (
+        '<html><head><meta property="og:title" content="旧标题"></head><body>'
+        '<div class="weui-msg"><h2 class="weui-msg__title">该内容已被发布者删除</h2></div>'
+        "</body></html>"
+    ).encode()
+    with pytest.raises(NotAnArticle) as raised:
+        extract(URL, page)
+    assert raised.value.code == "deleted"
