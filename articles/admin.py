@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.html import format_html
 
 from articles.forms import AddUrlsForm
 from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
-from articles.services import articles_add_from_text, enqueue_fetch
+from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text, enqueue_fetch
 
 FETCH_BADGE_COLOURS = {
     Article.FetchState.PENDING: "#777",
@@ -119,6 +120,11 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "fetch-status/",
+                self.admin_site.admin_view(self.fetch_status_view),
+                name="articles_article_fetch_status",
+            ),
+            path(
                 "add-urls/",
                 self.admin_site.admin_view(self.add_urls_view),
                 name="articles_article_add_urls",
@@ -128,8 +134,6 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def add_urls_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         results = None
         form = AddUrlsForm(request.POST or None)
@@ -151,8 +155,32 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             "title": "Add articles from URLs",
             "form": form,
             "results": results,
+            "media": self.media,
         }
         return render(request, "admin/articles/article/add_urls.html", context)
+
+    def fetch_status_view(self, request: HttpRequest) -> JsonResponse:
+        """Fetch states for the live progress table on the "Add URLs" page."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        raw = request.GET.get("ids", "")
+        ids = [int(part) for part in raw.split(",")[:MAX_URLS_PER_BATCH] if part.isdigit()]
+        articles = Article.objects.filter(pk__in=ids).only(
+            "pk", "title", "fetch_state", "fetch_error"
+        )
+        return JsonResponse(
+            {
+                "articles": {
+                    str(a.pk): {
+                        "state": a.fetch_state,
+                        "label": a.get_fetch_state_display(),
+                        "error": a.fetch_error,
+                        "title": a.title,
+                    }
+                    for a in articles
+                }
+            }
+        )
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         if change:

@@ -380,6 +380,11 @@ def parse_issue_markdown(text: str) -> HouseIssue:
     return issue
 
 
+def is_stats_line(text: str) -> bool:
+    """Whether `text` is a stats line in the house format (本文一共 N 字，…需要 a~b 分钟)."""
+    return _STATS.fullmatch(text.strip()) is not None
+
+
 def parse_intro_identity(intro: str) -> tuple[str, str] | None:
     """Series name and issue number from "本期为 AI 简报 20210219 期，...", or None."""
     match = _INTRO_IDENTITY.search(intro)

@@ -106,6 +106,16 @@ class Issue(models.Model):
     def display_title(self) -> str:
         return self.title or f"{self.digest.name} {self.number}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from digest.housestyle import is_stats_line
+
+        if self.stats_override and not is_stats_line(self.stats_override):
+            raise ValidationError(
+                {"stats_override": "Write it as “本文一共 N 字，通篇阅读结束需要 a~b 分钟”."}
+            )
+
     def is_published(self) -> bool:
         if self.status == self.Status.PUBLISHED:
             return True

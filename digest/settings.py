@@ -174,7 +174,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Fail fast when the broker is down: the request completes and the sweeper re-queues.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_ROUTES = {
+    "articles.tasks.fetch_article": {"queue": "fetch"},
+    "articles.tasks.fetch_article_image": {"queue": "images"},
+}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "sweep-stuck-articles": {
+        "task": "articles.tasks.sweep_stuck_articles",
+        "schedule": env_int("FETCH_SWEEP_INTERVAL", 120),
+    },
+    "publish-due-issues": {
+        "task": "digest.tasks.publish_due_issues",
+        "schedule": 60,
+    },
+}
 
 # Outbound fetching of editor-supplied URLs.
 FETCH_ALLOWLIST = env_list("FETCH_ALLOWLIST")
@@ -184,6 +200,10 @@ FETCH_USER_AGENT = env_str(
 ARXIV_API_URL = env_str("ARXIV_API_URL", "https://export.arxiv.org/api/query")
 GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com")
 GITHUB_TOKEN = env_str("GITHUB_TOKEN")
+FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10)
+FETCH_RETRY_MAX_SECONDS = env_int("FETCH_RETRY_MAX_SECONDS", 600)
+FETCH_SWEEP_PENDING_AFTER = env_int("FETCH_SWEEP_PENDING_AFTER", 120)
+FETCH_SWEEP_FETCHING_AFTER = env_int("FETCH_SWEEP_FETCHING_AFTER", 900)
 # Only these ports unless a FETCH_ALLOWLIST entry names the host:port.
 FETCH_ALLOWED_PORTS = [int(port) for port in env_list("FETCH_ALLOWED_PORTS", "80,443")]
 FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 5)  # seconds

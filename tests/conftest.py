@@ -3,9 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from tests.support.services import IN_CI, require_redis, require_shared
+pytest.register_assert_rewrite("tests.support")
+
+from django.conf import settings  # noqa: E402
+
+from tests.support.services import IN_CI, require_redis, require_shared  # noqa: E402
+from tests.support.sites import SiteMap, rewriting  # noqa: E402
+
+pytest_plugins = ["tests.support.httpserver"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,3 +46,13 @@ def redis_url() -> str:
 def _media_root(tmp_path: Path, settings) -> None:
     """Each test writes uploaded and fetched files to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def sites(local_server, monkeypatch) -> SiteMap:
+    """Public URLs answered by the local server; everything else is unreachable."""
+    from articles import fetcher
+
+    site_map = SiteMap(local_server)
+    monkeypatch.setattr(fetcher, "fetch", rewriting(fetcher.fetch, site_map.urls))
+    return site_map

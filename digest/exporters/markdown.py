@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 
+from articles.services import site_domain
 from digest.housestyle import (
+    DEFAULT_LINK_LABEL,
     HouseEntry,
     HouseIssue,
     HouseLink,
     HouseOther,
+    is_stats_line,
     render_issue_markdown,
     stats_line,
 )
@@ -25,6 +30,39 @@ def entry_image_url(entry: Entry) -> str:
     return entry.article.image_url
 
 
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def publication_of(entry: Entry) -> str:
+    """The publication shown after `|`: the source, else the article's site."""
+    article = entry.article
+    return one_line(article.source.name if article.source else "") or site_domain(
+        article.canonical_url
+    )
+
+
+def link_label(label: str) -> str:
+    """A label that reads back as itself in `label：URL` (no colons of its own)."""
+    return one_line(label.replace("：", " ").replace(":", " ")) or DEFAULT_LINK_LABEL
+
+
+def summary_markdown(text: str) -> str:
+    """The summary with top-level `# ` headings demoted, so it cannot end the entry."""
+    lines, fence = [], ""
+    for line in text.strip().splitlines():
+        match = _FENCE.match(line)
+        if match and (not fence or match.group(1).startswith(fence)):
+            fence = "" if fence else match.group(1)[:3]
+        elif not fence and (line == "#" or line.startswith("# ")):
+            line = "#" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def house_issue(content: IssueContent) -> HouseIssue:
     """The issue as the house-style document model, stats line included."""
     issue = content.issue
@@ -33,28 +71,32 @@ def house_issue(content: IssueContent) -> HouseIssue:
         stats_line="",
         entries=[
             HouseEntry(
-                title=entry.title,
+                title=one_line(entry.title),
                 url=entry.article.canonical_url,
-                publication=entry.article.source.name if entry.article.source else "",
+                publication=publication_of(entry),
                 image_url=entry_image_url(entry),
-                summary=entry.summary.strip(),
+                summary=summary_markdown(entry.summary),
                 related_links=[
-                    HouseLink(label=link.label, url=link.url) for link in entry.article.links.all()
+                    HouseLink(label=link_label(link.label), url=link.url)
+                    for link in entry.article.links.all()
                 ],
             )
             for entry in content.main
         ],
         others=[
             HouseOther(
-                title=entry.title,
+                title=one_line(entry.title),
                 url=entry.article.canonical_url,
-                publication=entry.article.source.name if entry.article.source else "",
+                publication=publication_of(entry),
             )
             for entry in content.others
         ],
         others_heading=issue.digest.others_heading,
     )
-    house.stats_line = issue.stats_override or stats_line(render_issue_markdown(house))
+    override = issue.stats_override.strip()
+    house.stats_line = (
+        override if is_stats_line(override) else stats_line(render_issue_markdown(house))
+    )
     return house
 
 
