@@ -23,6 +23,7 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 ARXIV_SITE = "https://arxiv.org/"
 _CATEGORY_IN_TEXT = re.compile(r"\(([a-z\-]+(?:\.[A-Za-z\-]+)?)\)")
 _VERSION_DATE = re.compile(r"\[v(\d+)\]\s*([A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} [\d:]+ \w+)")
+_NOT_FOUND = re.compile(r"not found|does ?n[o']t exist|not recogni[sz]ed|no such", re.IGNORECASE)
 _local = threading.local()
 
 
@@ -200,11 +201,15 @@ def _person(name: str) -> str:
 def extract_arxiv_abs(url: str, body: bytes, content_type: str = "") -> Extracted:
     """The abs page, from its citation_* metas (Google Scholar's) with og:/twitter: fallbacks."""
     page = Page(url, body, content_type)
-    title = page.first_meta("citation_title", "og:title", "twitter:title")
+    title = page.first_meta("citation_title")
+    if not title and arxiv_id_from_url(page.first_meta("og:url")):
+        title = page.first_meta("og:title", "twitter:title")
     if not title:
-        title = re.sub(r"^\[[^\]]+\]\s*", "", page.title_tag)
-    if not title:
-        raise NotAnArticle("empty", "The arXiv page has no paper title.")
+        # Every abs page carries citation_* metas; without them it is an error or other page.
+        text = " ".join([page.title_tag, *page.h1_texts()])
+        if _NOT_FOUND.search(text):
+            raise NotAnArticle("not_found", f"arXiv says: {clean_text(text)[:200]}")
+        raise NotAnArticle("unparsable", "The arXiv page is not a paper's abstract page.")
     authors = [_person(clean_text(a)) for a in page.meta.get("citation_author", [])]
     cells = _metatable(page)
     history = _history(page)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from articles.canonical import arxiv_id_from_url, github_repo_from_url, kind_for_url
 
@@ -44,9 +44,13 @@ def extract(url: str, body: bytes, *, content_type: str = "") -> Extracted:
     if form == "pdf":
         raise NotAnArticle("unparsable", "The response is a PDF file, not a page.")
     if form == "json":
-        return extract_github_api(url, body)
+        if kind == "github" or _is_github_api(url, body):
+            return extract_github_api(url, body)
+        raise NotAnArticle("unparsable", "The response is JSON data, not an article page.")
     if form == "atom":
-        return extract_arxiv_api(url, body)
+        if kind == "arxiv" or b"arxiv.org" in body[: _SNIFF_BYTES * 2]:
+            return extract_arxiv_api(url, body)
+        raise NotAnArticle("unparsable", "The response is a news feed, not an article page.")
     if kind == "wechat":
         return extract_wechat(url, body, content_type)
     if kind == "arxiv":
@@ -54,6 +58,11 @@ def extract(url: str, body: bytes, *, content_type: str = "") -> Extracted:
     if kind == "github":
         return extract_github_html(url, body, content_type)
     return extract_generic(url, body, content_type)
+
+
+def _is_github_api(url: str, body: bytes) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "api.github.com" or b'"documentation_url"' in body or b'"full_name"' in body
 
 
 def fetch_url_for(url: str) -> str:

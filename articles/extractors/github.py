@@ -15,6 +15,8 @@ from .page import Page
 
 GITHUB_SITE = "https://github.com/"
 _NWO = re.compile(r"^(?:GitHub - )?([A-Za-z0-9][\w.-]*/[\w.-]+?)(?::\s+(.*))?$", re.S)
+_GO_IMPORT = re.compile(r"^github\.com/([\w.-]+/[\w.-]+) git ")
+_DEEP_TITLE = re.compile(r" at [^·]+ · ([A-Za-z0-9][\w.-]*/[\w.-]+)(?: · GitHub)?$")
 _COUNTER = re.compile(r"(\d[\d,]*) users? (starred|forked) this repository")
 # Descriptions GitHub writes for a repository that has none, or appends to one that has.
 _BOILERPLATE = re.compile(
@@ -120,15 +122,11 @@ def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extrac
     """A repository page (root, or a tree/blob deep link, whose og:* describe the repository)."""
     page = Page(url, body, content_type)
     og_title = page.first_meta("og:title", "twitter:title")
-    nwo = page.first_meta("octolytics-dimension-repository_nwo")
     match = _NWO.match(og_title)
-    if not nwo and match:
-        nwo = match[1]
-    from_url = github_repo_from_url(url)
-    if not nwo and from_url:
-        nwo = f"{from_url[0]}/{from_url[1]}"
+    nwo = page_repository(page) or (match[1] if match else "")
     if not nwo:
-        raise NotAnArticle("empty", "The GitHub page does not describe a repository.")
+        raise _html_error(page)
+    from_url = github_repo_from_url(url)
     owner, repo = nwo.split("/", 1)
     # The About text: itemprop=about (older pages), else the sidebar paragraph under "About".
     about = page.root.xpath(
@@ -176,6 +174,29 @@ def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extrac
         site_url=GITHUB_SITE,
         body_text=clean_text(readme[0].text_content())[:20_000] if readme else description,
     )
+
+
+def page_repository(page: Page) -> str:
+    """The owner/repo a page declares: analytics metas, go-import, or a deep page's og:title."""
+    nwo = page.first_meta("octolytics-dimension-repository_nwo")
+    if not nwo:
+        found = _GO_IMPORT.match(page.first_meta("go-import"))
+        nwo = found[1] if found else ""
+    if not nwo:
+        # "path/to/dir at main · owner/repo" on tree and blob pages.
+        found = _DEEP_TITLE.search(page.first_meta("og:title") or page.title_tag)
+        nwo = found[1] if found else ""
+    return nwo
+
+
+def _html_error(page: Page) -> NotAnArticle:
+    """What a GitHub page that names no repository is: a 404, a rate limit, or something else."""
+    text = (page.title_tag + " " + " ".join(page.h1_texts())).lower()
+    if "not found" in text:
+        return NotAnArticle("not_found", "GitHub has no such repository (it may be private).")
+    if any(p in text for p in ("too many requests", "rate limit", "abuse detection", "whoa there")):
+        return NotAnArticle("rate_limited", "GitHub refused the request as too frequent.")
+    return NotAnArticle("unparsable", "The GitHub page does not describe a repository.")
 
 
 def _about_homepage(page: Page) -> str:

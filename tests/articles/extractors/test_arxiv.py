@@ -139,3 +139,11 @@ def test_entities_in_a_feed_are_not_resolved() -> None:
     <title>T &x;</title></entry></feed>"""
     extracted = extract("https://arxiv.org/abs/2405.05966", body)
     assert "root" not in extracted.title
+
+
+def test_abs_error_page_is_not_found() -> None:
+    page = b"""<html><head><title>arXiv.org e-Print archive</title></head><body>
+    <h1>Article identifier '2405.99999' not found</h1></body></html>"""
+    with pytest.raises(NotAnArticle) as raised:
+        extract("https://arxiv.org/abs/2405.99999", page)
+    assert raised.value.code == "not_found"

@@ -64,3 +64,18 @@ def test_bodies_that_are_not_pages(body, code) -> None:
     with pytest.raises(NotAnArticle) as raised:
         extract("https://arxiv.org/pdf/2405.05966", body)
     assert raised.value.code == code
+
+
+def test_a_blog_feed_is_not_read_as_arxiv() -> None:
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title></feed>'
+    )
+    with pytest.raises(NotAnArticle) as raised:
+        extract("https://blog.example.org/feed.atom", body)
+    assert raised.value.code == "unparsable"
+
+
+def test_other_json_is_not_read_as_github() -> None:
+    with pytest.raises(NotAnArticle) as raised:
+        extract("https://example.org/api/item/1", b'{"id": 1, "name": "x"}')
+    assert raised.value.code == "unparsable"

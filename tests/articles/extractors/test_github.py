@@ -138,3 +138,27 @@ def test_new_style_repository_page() -> None:
         RelatedLinkData("Paper", "https://arxiv.org/abs/2405.05966"),
         RelatedLinkData("Hugging Face", "https://huggingface.co/acme/tiny"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Page not found · GitHub · GitHub", "not_found"),
+        ("Too Many Requests · GitHub", "rate_limited"),
+        ("Sign in to GitHub · GitHub", "unparsable"),
+    ],
+)
+def test_repository_page_errors(title, code) -> None:
+    page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
+    with pytest.raises(NotAnArticle) as raised:
+        extract(URL, page.encode())
+    assert raised.value.code == code
+
+
+def test_deep_page_title_names_the_repository() -> None:
+    page = """<html><head><title>tiny-model/src at main · acme/tiny-model · GitHub</title>
+    <meta property="og:title" content="tiny-model/src at main · acme/tiny-model">
+    </head><body></body></html>"""
+    extracted = extract("https://github.com/acme/tiny-model/tree/main/src", page.encode())
+    assert extracted.title == "acme/tiny-model"
+    assert extracted.author == "acme"
