@@ -1,23 +1,191 @@
+"""The public archive: thin views over digest.selectors, with CSP and HTTP caching.
+
+Readers see published issues only; anything else is a 404, never a 403, so a draft's
+existence does not leak. Staff see a draft at its public URL as a never-cached preview.
+Templates get no request: what a page shows depends only on its context, which is what
+makes caching a rendered issue for everyone safe.
+"""
+
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
-from digest import selectors
+from digest import caching, selectors
+from digest.exporters.markdown import house_issue
+from digest.models import Digest, Issue
+from digest.search import search_articles, search_issues, search_terms
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+# No inline script or style anywhere on public pages; images may come from any http(s)
+# host because lead images are often shown from where the article was published.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' https: http: data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Set the Content-Security-Policy of the public archive on the view's responses."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return wrapped
+
+
+def page_response(template: str, context: dict, *, lang: str | None = None) -> HttpResponse:
+    context = {"lang": lang or settings.LANGUAGE_CODE, "ui_lang": settings.LANGUAGE_CODE, **context}
+    return HttpResponse(render_to_string(template, context))
+
+
+def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "digest/home.html", {"issues": selectors.recent_published_issues()})
+    latest = selectors.issues_content(selectors.latest_issue_per_digest())
+    recent = selectors.published_issues()[:PAGE_SIZE]
+    context = {"latest": latest, "recent": recent, "nav": "home"}
+    return page_response("digest/home.html", context)
 
 
+@public_page
+def archive_index(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.published_issues())
+    context = {"page": page, "years": selectors.archive_years(), "year": None, "nav": "archive"}
+    return page_response("digest/archive.html", context)
+
+
+@public_page
+def archive_year(request: HttpRequest, year: int) -> HttpResponse:
+    years = selectors.archive_years()
+    if year not in years:
+        raise Http404("No issues that year")
+    page = paginate(request, selectors.published_issues(year=year))
+    context = {"page": page, "years": years, "year": year, "nav": "archive"}
+    return page_response("digest/archive.html", context)
+
+
+def _visible_digest(slug: str) -> Digest:
+    digest = selectors.visible_digests().filter(slug=slug).first()
+    if digest is None:
+        raise Http404("No such digest")
+    return digest
+
+
+@public_page
+def digest_detail(request: HttpRequest, digest: str) -> HttpResponse:
+    found = _visible_digest(digest)
+    page = paginate(request, selectors.published_issues(digest=found))
+    context = {"digest": found, "page": page, "years": selectors.archive_years(digest=found)}
+    return page_response("digest/digest.html", context, lang=found.language)
+
+
+@public_page
 def issue_detail(request: HttpRequest, digest: str, number: int) -> HttpResponse:
-    issue = selectors.issue_for_reader(digest_slug=digest, number=number, user=request.user)
+    issue = selectors.archive_issue_get(digest_slug=digest, number=number, user=request.user)
     if issue is None:
         raise Http404("No such issue")
-    return render_issue_page(request, issue, preview=not issue.is_published())
+    if not issue.is_published():
+        return render_issue_page(request, issue, preview=True)
+    etag, last_modified = caching.issue_validators(issue)
+    response = caching.not_modified(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        html = caching.cached_render(
+            f"issue:{issue.pk}", etag, lambda: render_to_string(*_issue_page(issue))
+        )
+        response = caching.set_validators(
+            HttpResponse(html), etag=etag, last_modified=last_modified
+        )
+    return response
 
 
-def render_issue_page(request: HttpRequest, issue, *, preview: bool = False) -> HttpResponse:
-    context = selectors.issue_page_context(issue)
-    context["preview"] = preview
-    return render(request, "digest/issue.html", context)
+def render_issue_page(request: HttpRequest, issue: Issue, *, preview: bool = False) -> HttpResponse:
+    """The issue page; a preview shows a banner and is never cached, here or downstream."""
+    response = HttpResponse(render_to_string(*_issue_page(issue, preview=preview)))
+    if preview:
+        add_never_cache_headers(response)
+        patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _issue_page(issue: Issue, *, preview: bool = False) -> tuple[str, dict]:
+    content = selectors.issues_content([issue])[0]
+    previous, following = selectors.issue_neighbours(issue)
+    context = {
+        "issue": issue,
+        "digest": issue.digest,
+        "content": content,
+        "intro": content.intro,
+        "stats_line": _stats_line(content),
+        "previous": previous,
+        "next": following,
+        "others_number": len(content.main) + 1,
+        "preview": preview,
+        "lang": issue.digest.language,
+        "ui_lang": settings.LANGUAGE_CODE,
+        "lead_entry": content.main[0] if content.main else None,
+    }
+    return "digest/issue.html", context
+
+
+def _stats_line(content: selectors.IssueContent) -> str:
+    """The house-style stats line; an issue the house style cannot write shows none."""
+    try:
+        return house_issue(content).stats_line
+    except ValueError as error:
+        logger.warning("no stats line for issue %s: %s", content.issue.pk, error)
+        return content.issue.stats_override
+
+
+@public_page
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = selectors.tag_for_reader(slug)
+    if tag is None:
+        raise Http404("No such tag")
+    page = paginate(request, selectors.published_articles().filter(tags=tag))
+    return page_response("digest/articles.html", {"tag": tag, "page": page})
+
+
+@public_page
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = selectors.source_for_reader(slug)
+    if source is None:
+        raise Http404("No such publication")
+    page = paginate(request, selectors.published_articles().filter(source=source))
+    return page_response("digest/articles.html", {"source": source, "page": page})
+
+
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    terms = search_terms(query)
+    context = {"query": " ".join(terms), "searched": bool(terms), "issues": [], "page": None}
+    if terms:
+        context["issues"] = list(search_issues(terms)[:PAGE_SIZE])
+        context["page"] = paginate(request, search_articles(terms))
+    return page_response("digest/search.html", context)

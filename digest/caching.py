@@ -1,0 +1,152 @@
+"""HTTP validators and cached renders for the public archive.
+
+Validators come from data that is cheap to read (row timestamps, counts) so a conditional
+GET is answered without rendering. A content version in the cache, bumped whenever a
+digest, issue, entry, article, link, tag or publication is saved, covers what timestamps
+miss (related links and tags have none). Renders are cached under keys built from both,
+so a change makes a new key instead of having to find and delete the old ones.
+
+Only public renders are ever cached: previews are rendered for each request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from articles.models import Article, RelatedLink, Tag
+from digest.models import Digest, Entry, Issue
+from sources.models import Source
+
+VERSION_KEY = "archive:content-version"
+# Bump to drop every cached render after a template or rendering change ships.
+RENDER_GENERATION = 1
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A restarted local cache starts from the clock, never from a value used before.
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return int(version)
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: something readers see changed, so every cached render is stale."""
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+for _model in (Digest, Issue, Entry, Article, RelatedLink, Tag, Source):
+    post_save.connect(content_changed, sender=_model, dispatch_uid=f"archive-{_model.__name__}")
+    post_delete.connect(content_changed, sender=_model, dispatch_uid=f"archive-d{_model.__name__}")
+m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="archive-tags")
+
+
+def etag_for(*parts: object) -> str:
+    """A strong ETag over the given values, the content version and the render generation."""
+    text = "|".join(str(part) for part in (*parts, content_version(), RENDER_GENERATION))
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def latest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+def issue_validators(issue: Issue) -> tuple[str, dt.datetime]:
+    """ETag and Last-Modified of a public issue page from `archive_issue_get`'s annotations."""
+    annotations = [
+        getattr(issue, name, None)
+        for name in (
+            "entries_changed_at",
+            "sources_changed_at",
+            "entries_count",
+            "entries_key",
+            "previous_number",
+            "previous_title",
+            "next_number",
+            "next_title",
+        )
+    ]
+    etag = etag_for("issue", issue.pk, issue.updated_at.isoformat(), issue.status, *annotations)
+    last_modified = latest(
+        [
+            issue.updated_at,
+            issue.published_at,
+            getattr(issue, "entries_changed_at", None),
+            getattr(issue, "sources_changed_at", None),
+            getattr(issue, "next_published_at", None),
+        ]
+    )
+    return etag, last_modified or issue.updated_at
+
+
+def issues_validators(issues, *, scope: str) -> tuple[str, dt.datetime | None]:
+    """ETag and Last-Modified of a list of published issues (a feed) in one aggregate."""
+    facts = issues.aggregate(
+        issues_changed_at=Max("updated_at"),
+        issues_published_at=Max("published_at"),
+        issues_count=Count("pk", distinct=True),
+        issues_key=Sum("pk", distinct=True),
+        entries_changed_at=Max("entries__article__updated_at"),
+        sources_changed_at=Max("entries__article__source__updated_at"),
+        entries_count=Count("entries", distinct=True),
+    )
+    etag = etag_for(scope, *(facts[name] for name in sorted(facts)))
+    last_modified = latest(
+        facts[name]
+        for name in (
+            "issues_changed_at",
+            "issues_published_at",
+            "entries_changed_at",
+            "sources_changed_at",
+        )
+    )
+    return etag, last_modified
+
+
+def not_modified(
+    request: HttpRequest, *, etag: str, last_modified: dt.datetime | None
+) -> HttpResponse | None:
+    """A 304 when the client's copy is current, else None (go on and render)."""
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is not None:
+        response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response
+
+
+# Shared caches may keep a copy but must ask again each time: unpublishing takes effect
+# at once, and the validators make asking cheap.
+PUBLIC_CACHE_CONTROL = "public, no-cache"
+
+
+def set_validators(
+    response: HttpResponse, *, etag: str, last_modified: dt.datetime | None
+) -> HttpResponse:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response
+
+
+def cached_render(key: str, etag: str, render: Callable[[], str]) -> str:
+    """The cached text for `key` at this `etag`, rendering and storing it when missing."""
+    full_key = f"archive:render:{key}:{etag.strip(chr(34))}"
+    text = cache.get(full_key)
+    if text is None:
+        text = render()
+        cache.set(full_key, text)
+    return text
