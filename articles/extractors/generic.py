@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import lxml.html
+from lxml.html import HtmlElement
 
 from .base import (
     BODY_TEXT_LIMIT,
@@ -44,7 +45,7 @@ _QUOTES = str.maketrans(
      "″": '"', "–": "-", "—": "-", "\u00a0": " "}
 )  # fmt: skip
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|::|:|/|»)\s+")
-_BY = re.compile(r"^(?:by|von|par|por|作者[:：]?)\s+", re.IGNORECASE)
+_BY = re.compile(r"^(?:(?:by|von|par|por)\s+|作者\s*[:：]?\s*)", re.IGNORECASE)
 MIN_PARAGRAPH = 30
 
 
@@ -77,7 +78,7 @@ def strip_site_name(title: str, site: str) -> str:
     return title
 
 
-def pick_published(page: Page, ld: dict[str, Any]):
+def pick_published(page: Page, ld: dict[str, Any]) -> datetime | None:
     # article:published_time is first: JSON-LD often rounds it to the second.
     for value in (page.first_meta("article:published_time"), ld_text(ld.get("datePublished"))):
         parsed = parse_datetime(value)
@@ -158,7 +159,7 @@ def _is_home(url: str) -> bool:
     return urlsplit(url).path in ("", "/")
 
 
-def main_container(page: Page) -> lxml.html.HtmlElement | None:
+def main_container(page: Page) -> HtmlElement | None:
     """The element holding the article text: articleBody, <article>, or <main>."""
     found = page.root.xpath('//@itemprop[.="articleBody"]/.. | //article | //main')
     for test in (lambda e: e.get("itemprop") == "articleBody", lambda e: e.tag == "article"):
@@ -168,7 +169,7 @@ def main_container(page: Page) -> lxml.html.HtmlElement | None:
     return found[0] if found else None
 
 
-def paragraphs_text(root: lxml.html.HtmlElement) -> str:
+def paragraphs_text(root: HtmlElement) -> str:
     out, size = [], 0
     for paragraph in root.iter("p"):
         text = clean_text(paragraph.text_content())
@@ -180,14 +181,52 @@ def paragraphs_text(root: lxml.html.HtmlElement) -> str:
     return "\n".join(out)[:BODY_TEXT_LIMIT]
 
 
-def densest_block(page: Page) -> lxml.html.HtmlElement | None:
+def densest_block(page: Page) -> HtmlElement | None:
     """The element whose own paragraphs hold the most text (no article markup on the page)."""
-    scores: dict[lxml.html.HtmlElement, int] = {}
+    scores: dict[HtmlElement, int] = {}
     for paragraph in page.root.iter("p"):
         parent = paragraph.getparent()
         if parent is not None:
             scores[parent] = scores.get(parent, 0) + len(paragraph.text_content())
     return max(scores, key=scores.__getitem__) if scores else None
+
+
+def article_text(page: Page, ld: dict[str, Any], container: HtmlElement | None) -> str:
+    """The article's own text: JSON-LD articleBody, else the paragraphs of its container."""
+    article_body = ld.get("articleBody")
+    if isinstance(article_body, str) and article_body.strip():
+        return clean_block_text(article_body)
+    if container is not None:
+        return paragraphs_text(container) or block_text(container)
+    block = densest_block(page)
+    return paragraphs_text(block) if block is not None else ""
+
+
+def article_links(
+    page: Page, container: HtmlElement | None, canonical: str, notes: dict[str, str]
+) -> list[RelatedLinkData]:
+    is_doi = notes.get("canonical_kind") == "doi" and canonical
+    links = [RelatedLinkData("DOI", canonical)] if is_doi else []
+    if container is not None:
+        # Only links whose address says what they are (arXiv, DOI, GitHub, Hugging Face...):
+        # on news pages, anchor words like "code" or "paper" label too much in-site navigation.
+        hrefs = labelled_by_address(a.get("href") for a in container.iter("a"))
+        anchors = [(page.absolute(href), "") for href in hrefs]
+        links += collect_links(anchors, exclude=[page.url, canonical, *(x.url for x in links)])
+    return links
+
+
+def page_metadata(page: Page, canonical: str, notes: dict[str, str]) -> dict[str, Any]:
+    metadata: dict[str, Any] = {**notes}
+    if notes.get("canonical_kind") == "doi":
+        metadata["doi"] = urlsplit(canonical).path.lstrip("/")
+    section = page.first_meta("article:section")
+    if section:
+        metadata["section"] = section
+    tags = [clean_text(t) for t in page.meta.get("article:tag", [])]
+    if tags:
+        metadata["tags"] = list(dict.fromkeys(t for t in tags if t))
+    return metadata
 
 
 def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
@@ -201,51 +240,22 @@ def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
     if not title:
         raise NotAnArticle("empty", "The page has no title: it does not look like an article.")
     canonical, notes = declared_canonical(page)
-
     container = main_container(page)
-    article_body = ld.get("articleBody")
-    if isinstance(article_body, str) and article_body.strip():
-        body_text = clean_block_text(article_body)
-    elif container is not None:
-        body_text = paragraphs_text(container) or block_text(container)
-    else:
-        block = densest_block(page)
-        body_text = paragraphs_text(block) if block is not None else ""
-
+    body_text = article_text(page, ld, container)
     summary = page.first_meta("og:description", "twitter:description", "description")
-    summary = summary or ld_text(ld.get("description")) or first_sentences(body_text)
-    links: list[RelatedLinkData] = []
-    if notes.get("canonical_kind") == "doi" and canonical:
-        links.append(RelatedLinkData("DOI", canonical))
-    if container is not None:
-        # Only links whose address says what they are (arXiv, DOI, GitHub, Hugging Face...):
-        # on news pages, anchor words like "code" or "paper" label too much in-site navigation.
-        hrefs = labelled_by_address(a.get("href") for a in container.iter("a"))
-        anchors = [(page.absolute(href), "") for href in hrefs]
-        links += collect_links(anchors, exclude=[url, canonical] + [x.url for x in links])
-
+    home = urlsplit(canonical if notes.get("canonical_kind") == "same_host" else url)
     site_url = page.absolute(ld_url(publisher.get("url"))) if publisher else ""
-    parts = urlsplit(canonical if notes.get("canonical_kind") == "same_host" else url)
-    metadata: dict[str, Any] = {**notes}
-    if notes.get("canonical_kind") == "doi":
-        metadata["doi"] = urlsplit(canonical).path.lstrip("/")
-    section = page.first_meta("article:section")
-    if section:
-        metadata["section"] = section
-    tags = [clean_text(t) for t in page.meta.get("article:tag", [])]
-    if tags:
-        metadata["tags"] = list(dict.fromkeys(t for t in tags if t))
     return Extracted(
         kind="web",
         title=title,
         publication=publication,
         author=pick_author(page, ld),
-        summary=summary,
+        summary=summary or ld_text(ld.get("description")) or first_sentences(body_text),
         image_url=pick_image(page, ld),
         published_at=pick_published(page, ld),
-        related_links=links,
-        metadata=metadata,
+        related_links=article_links(page, container, canonical, notes),
+        metadata=page_metadata(page, canonical, notes),
         canonical_url=canonical,
-        site_url=canonical_link(site_url or f"{parts.scheme}://{parts.netloc}/"),
+        site_url=canonical_link(site_url or f"{home.scheme}://{home.netloc}/"),
         body_text=body_text,
     )

@@ -6,12 +6,14 @@ import json
 import re
 from typing import Any
 
+from lxml.html import HtmlElement
+
 from articles.canonical import github_repo_from_url
 
 from .base import Extracted, NotAnArticle, RelatedLinkData, clean_text
 from .dates import parse_datetime
-from .links import collect_links, label_for, labelled_by_address
-from .page import Page
+from .links import collect_links, labelled_by_address
+from .page import Page, block_text
 
 GITHUB_SITE = "https://github.com/"
 _NWO = re.compile(r"^(?:GitHub - )?([A-Za-z0-9][\w.-]*/[\w.-]+?)(?::\s+(.*))?$", re.S)
@@ -98,7 +100,7 @@ def extract_github_api(url: str, body: bytes) -> Extracted:
         publication="GitHub",
         author=login,
         summary=clean_text(data.get("description")),
-        image_url=owner.get("avatar_url") or "",
+        image_url=owner.get("avatar_url") or social_preview_url(login, name),
         published_at=parse_datetime(data.get("created_at")),
         related_links=_homepage_link(homepage),
         metadata=metadata,
@@ -109,13 +111,10 @@ def extract_github_api(url: str, body: bytes) -> Extracted:
 
 
 def _homepage_link(homepage: str) -> list[RelatedLinkData]:
-    if not homepage.startswith(("http://", "https://")):
-        homepage = f"https://{homepage}" if homepage and "." in homepage else ""
-    if not homepage:
-        return []
-    label = label_for(homepage) or "Homepage"
-    links = collect_links([(homepage, label)], fallback="Homepage")
-    return links
+    """The repository's website as a related link, labelled by what it is (often a paper)."""
+    if homepage and not homepage.startswith(("http://", "https://")):
+        homepage = f"https://{homepage}" if "." in homepage else ""  # owners type "foo.org"
+    return collect_links([(homepage, "")], fallback="Homepage") if homepage else []
 
 
 def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extracted:
@@ -152,15 +151,9 @@ def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extrac
         "social_preview_url": social_preview_url(owner, repo),
         "path": from_url[2] if from_url else "",
     }
-    readme = page.root.xpath('//article[contains(@class, "markdown-body")]')
-    anchors = []
-    if readme:
-        # Papers, models, datasets and demos the README points to; links to GitHub itself
-        # (the repository's own files, badges, other projects) are not about this article.
-        hrefs = labelled_by_address(a.get("href") for a in readme[0].iter("a"))
-        anchors = [(page.absolute(h), "") for h in hrefs if not github_repo_from_url(h)]
+    readme = next(iter(page.root.xpath('//article[contains(@class, "markdown-body")]')), None)
     links = _homepage_link(homepage)
-    links += collect_links(anchors, exclude=[url, homepage] + [x.url for x in links])
+    links += _readme_links(page, readme, exclude=[url, homepage, *(x.url for x in links)])
     return Extracted(
         kind="github",
         title=nwo,
@@ -172,8 +165,22 @@ def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extrac
         metadata=metadata,
         canonical_url=f"https://github.com/{nwo}",
         site_url=GITHUB_SITE,
-        body_text=clean_text(readme[0].text_content())[:20_000] if readme else description,
+        body_text=block_text(readme) if readme is not None else description,
     )
+
+
+def _readme_links(
+    page: Page, readme: HtmlElement | None, exclude: list[str]
+) -> list[RelatedLinkData]:
+    """Papers, models, datasets and demos the README points to.
+
+    Links to GitHub itself (the repository's own files, badges, other projects) are left out.
+    """
+    if readme is None:
+        return []
+    hrefs = labelled_by_address(a.get("href") for a in readme.iter("a"))
+    anchors = [(page.absolute(h), "") for h in hrefs if not github_repo_from_url(h)]
+    return collect_links(anchors, exclude=exclude)
 
 
 def page_repository(page: Page) -> str:

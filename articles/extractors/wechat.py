@@ -9,7 +9,11 @@ are recognised by their wording and reported as NotAnArticle instead of scraped.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
+
+from lxml.html import HtmlElement
 
 from articles.canonical import WECHAT_HOST, canonicalize_url, wechat_biz
 
@@ -27,6 +31,7 @@ from .links import canonical_link, collect_links, label_for, urls_in_text
 from .page import Page, block_text
 
 MAX_IMAGES = 50
+Elements = dict[str, HtmlElement]
 
 _VAR_NAMES = (
     "msg_title", "msg_desc", "msg_cdn_url", "msg_link", "msg_source_url", "nickname", "ct",
@@ -192,7 +197,7 @@ def _permanent_link(url: str) -> str:
     return canonical if permanent or parts.path.startswith("/s/") else ""
 
 
-def _author(page: Page, values: dict[str, str], found: dict, nickname: str) -> str:
+def _author(page: Page, values: dict[str, str], found: Elements, nickname: str) -> str:
     author = page.first_meta("author", "og:article:author", "article:author")
     author = author or clean_text(values.get("author"))
     if not author and "js_author_name" in found:
@@ -203,34 +208,87 @@ def _author(page: Page, values: dict[str, str], found: dict, nickname: str) -> s
             if element.get("id") or "rich_media_meta_text" not in (element.get("class") or ""):
                 continue
             text = clean_text(element.text_content())
-            if (
-                text not in (nickname, "")
-                and text not in _NOT_AUTHOR
-                and not _REAL_DATE.search(text)
-            ):
+            if text not in (nickname, "", *_NOT_AUTHOR) and not _REAL_DATE.search(text):
                 author = text
                 break
     return author if author != nickname else ""
 
 
-def _published(values: dict[str, str], found: dict):
+def _published(values: dict[str, str], found: Elements) -> datetime | None:
     for name in ("ct", "create_time"):
         stamp = values.get(name, "")
-        if stamp.isdigit():
-            result = from_timestamp(stamp, SHANGHAI)
-            if result:
-                return result
+        result = from_timestamp(stamp, SHANGHAI) if stamp.isdigit() else None
+        if result:
+            return result
     candidates = [values.get("publish_time", "")]
     # The byline date is often empty (filled by JS) or relative ("昨天"): only real dates count.
-    for key in ("publish_time", "post-date"):
-        if key in found:
-            candidates.append(clean_text(found[key].text_content()))
+    candidates += [
+        clean_text(found[k].text_content()) for k in ("publish_time", "post-date") if k in found
+    ]
     for text in candidates:
-        if text and _REAL_DATE.search(text):
-            result = parse_datetime(text, SHANGHAI)
-            if result:
-                return result
+        result = parse_datetime(text, SHANGHAI) if _REAL_DATE.search(text) else None
+        if result:
+            return result
     return None
+
+
+def _title(page: Page, values: dict[str, str], found: Elements) -> str:
+    title = page.first_meta("og:title") or clean_text(values.get("msg_title"))
+    if not title and "activity-name" in found:
+        title = clean_text(found["activity-name"].text_content())
+    return title or page.first_meta("twitter:title")
+
+
+def _account_name(values: dict[str, str], found: Elements) -> str:
+    # Not og:site_name: on WeChat that is the platform ("微信公众平台"), not the account.
+    name = clean_text(values.get("nickname"))
+    for key in ("js_name", "post-user"):
+        if not name and key in found:
+            name = clean_text(found[key].text_content())
+    return name
+
+
+@dataclass
+class _Body:
+    text: str = ""
+    images: list[str] = field(default_factory=list)
+    videos: list[str] = field(default_factory=list)
+    anchors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _read_body(page: Page, content: HtmlElement) -> _Body:
+    body = _Body()
+    # Images are lazy-loaded: the real address is in data-src, src is a placeholder.
+    for img in content.iter("img"):
+        src = page.absolute(img.get("data-src") or img.get("src"))
+        if src and len(body.images) < MAX_IMAGES:
+            body.images.append(src)
+    for frame in content.iter("iframe"):
+        src = page.absolute(frame.get("data-src") or frame.get("src"))
+        if src:
+            body.videos.append(src)
+    for anchor in content.iter("a"):
+        href = anchor.get("href")
+        if href:
+            body.anchors.append((href, anchor.text_content() + " " + _text_before(anchor)))
+    body.text = block_text(content)  # last: it marks up the tree
+    return body
+
+
+def _related_links(
+    values: dict[str, str], body: _Body, exclude: list[str]
+) -> list[RelatedLinkData]:
+    source_url = values.get("msg_source_url", "")
+    source_label = label_for(source_url) if source_url else ""
+    # "阅读原文" (read the original) first, then URLs pasted as text (WeChat rarely hyperlinks
+    # outside its own domain), then real hyperlinks.
+    candidates = [(source_url, "")] if source_label else []
+    candidates += urls_in_text(body.text) + body.anchors
+    unlabelled_source = source_url if source_url and not source_label else ""
+    links = collect_links(candidates, exclude=[*exclude, unlabelled_source])
+    if unlabelled_source:
+        links.insert(0, RelatedLinkData("Source", canonical_link(source_url) or source_url))
+    return links
 
 
 def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
@@ -242,10 +300,7 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
         "js_content", "activity-name", "js_name", "post-user", "publish_time", "post-date",
         "meta_content", "js_author_name",
     )  # fmt: skip
-    title = page.first_meta("og:title") or clean_text(values.get("msg_title"))
-    if not title and "activity-name" in found:
-        title = clean_text(found["activity-name"].text_content())
-    title = title or page.first_meta("twitter:title")
+    title = _title(page, values, found)
     content = found.get("js_content")
     if not title or content is None:
         # Message pages ("deleted", "expired", walls) have no article body; judge their text.
@@ -255,56 +310,23 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
     if not title:
         raise NotAnArticle("empty", "The WeChat page has no article title: not an article page.")
 
-    nickname = clean_text(values.get("nickname"))
-    for key in ("js_name", "post-user"):
-        if not nickname and key in found:
-            nickname = clean_text(found[key].text_content())
-
     declared = values.get("msg_link") or page.first_meta("og:url")
     canonical = _permanent_link(declared)
     identity = _query(declared) if declared else {}
     biz = identity.get("__biz") or wechat_biz(url) or values.get("biz") or values.get("appuin", "")
-
-    images, videos, anchors = [], [], []
+    nickname = _account_name(values, found)
     if content is not None:
-        # Images are lazy-loaded: the real address is in data-src, src is a placeholder.
-        for img in content.iter("img"):
-            src = page.absolute(img.get("data-src") or img.get("src"))
-            if src and len(images) < MAX_IMAGES:
-                images.append(src)
-        for frame in content.iter("iframe"):
-            src = page.absolute(frame.get("data-src") or frame.get("src"))
-            if src:
-                videos.append(src)
-        for anchor in content.iter("a"):
-            href = anchor.get("href")
-            if href:
-                anchors.append((href, (anchor.text_content() or "") + " " + _text_before(anchor)))
-    if content is not None:
-        body_text = block_text(content)
+        parts = _read_body(page, content)
     else:
-        body_text = html_fragment_text(values.get("content_noencode", ""))
-
+        parts = _Body(text=html_fragment_text(values.get("content_noencode", "")))
     summary = clean_text(values.get("msg_desc")) or page.first_meta("og:description", "description")
-    summary = summary or first_sentences(body_text)
-
     image = (
         values.get("msg_cdn_url")
         or page.first_meta("og:image", "twitter:image")
         or values.get("cdn_url_235_1")
         or values.get("cdn_url_1_1")
-        or (images[0] if images else "")
+        or (parts.images[0] if parts.images else "")
     )
-    source_url = values.get("msg_source_url", "")
-    source_label = label_for(source_url) if source_url else ""
-    # "阅读原文" (read the original) first, then URLs pasted as text (WeChat rarely hyperlinks
-    # outside its own domain), then real hyperlinks.
-    candidates = [(source_url, "")] if source_label else []
-    candidates += urls_in_text(body_text) + anchors
-    unlabelled_source = source_url if source_url and not source_label else ""
-    links = collect_links(candidates, exclude=[url, canonical, unlabelled_source])
-    if unlabelled_source:
-        links.insert(0, RelatedLinkData("Source", canonical_link(source_url) or source_url))
     metadata = {
         "biz": biz,
         "mid": identity.get("mid") or values.get("mid", ""),
@@ -314,28 +336,28 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
         "account_avatar": values.get("round_head_img", ""),
         "cover_1_1": values.get("cdn_url_1_1", ""),
         "cover_235_1": values.get("cdn_url_235_1", ""),
-        "source_url": source_url,
+        "source_url": values.get("msg_source_url", ""),
         "original": values.get("copyright_stat") == "1",
-        "images": images,
-        "videos": videos,
+        "images": parts.images,
+        "videos": parts.videos,
     }
     return Extracted(
         kind="wechat",
         title=title,
         publication=nickname,
         author=_author(page, values, found, nickname),
-        summary=summary,
+        summary=summary or first_sentences(parts.text),
         image_url=page.absolute(image),
         published_at=_published(values, found),
-        related_links=links,
+        related_links=_related_links(values, parts, exclude=[url, canonical]),
         metadata=metadata,
         canonical_url=canonical,
         source_key=biz,
-        body_text=body_text,
+        body_text=parts.text,
     )
 
 
-def _text_before(element) -> str:
+def _text_before(element: HtmlElement) -> str:
     """Text right before an element in its parent: where "论文地址：" labels sit."""
     previous = element.getprevious()
     if previous is not None:
