@@ -72,8 +72,11 @@ class IssuesFeed(Feed):
             return settings.SITE_URL + reverse(f"archive:digest-feed-{kind}", args=[obj.slug])
         return settings.SITE_URL + reverse(f"archive:feed-{kind}")
 
-    def language(self, obj: Digest | None) -> str:
-        return obj.language if obj else settings.LANGUAGE_CODE
+    def get_feed(self, obj: Digest | None, request: HttpRequest):
+        feed = super().get_feed(obj, request)
+        # Django reads `language` as a plain attribute; a digest has its own.
+        feed.feed["language"] = obj.language if obj else settings.LANGUAGE_CODE
+        return feed
 
     def items(self, obj: Digest | None) -> list[IssueContent]:
         issues = Issue.objects.published().select_related("digest")
