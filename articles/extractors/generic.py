@@ -56,6 +56,7 @@ def _comparable(text: str) -> str:
 
 def pick_title(page: Page, ld: dict[str, Any], publication: str) -> str:
     title = page.first_meta("og:title", "twitter:title") or ld_text(ld.get("headline"))
+    title = strip_site_name(title, publication)
     h1s = page.h1_texts()
     if title:
         for h1 in h1s:

@@ -37,7 +37,6 @@ class Page:
 
     def __init__(self, url: str, body: bytes, content_type: str = "") -> None:
         self.url = url
-        self.body = body
         self.root, self.encoding = parse_html(body, content_type)
 
     @cached_property

@@ -166,3 +166,36 @@ def test_page_without_any_title_is_not_an_article() -> None:
     with pytest.raises(NotAnArticle) as raised:
         extract(URL, page("", "<div>nothing here</div>"))
     assert raised.value.code == "empty"
+
+
+def test_base_href_resolves_relative_urls() -> None:
+    head = '<base href="https://cdn.example.net/site/"><meta property="og:title" content="T">'
+    head += '<meta property="og:image" content="img/lead.png">'
+    assert extract(URL, page(head)).image_url == "https://cdn.example.net/site/img/lead.png"
+
+
+def test_broken_json_ld_is_skipped_and_lenient_json_ld_is_read() -> None:
+    head = """<meta property="og:title" content="T">
+      <script type="application/ld+json">{"@type": "NewsArticle", "author": </script>
+      <script type="application/ld+json">
+      <!--
+      [{"@type": "WebSite"}, {"@type": "BlogPosting", "author": {"name": "Ada
+      Lovelace"}}]
+      -->
+      </script>"""
+    assert extract(URL, page(head)).author == "Ada Lovelace"
+
+
+def test_body_text_is_capped() -> None:
+    paragraph = "<p>" + "All work and no play makes a long article. " * 40 + "</p>"
+    extracted = extract(
+        URL,
+        page('<meta property="og:title" content="T">', "<article>" + paragraph * 40 + "</article>"),
+    )
+    assert 19_000 < len(extracted.body_text) <= 20_000
+
+
+def test_og_title_loses_a_site_name_suffix() -> None:
+    head = """<meta property="og:title" content="Tiny models, big gains – Example News">
+      <meta property="og:site_name" content="Example News">"""
+    assert extract(URL, page(head)).title == "Tiny models, big gains"
