@@ -131,6 +131,10 @@ class FetchError(Exception):
     def __repr__(self) -> str:
         return f"FetchError({self.code!r}, {self.message!r})"
 
+    def __reduce__(self):
+        # Celery pickles exceptions (retries, results); the default would lose `code`.
+        return (self.__class__, (self.code, self.message), dict(self.__dict__))
+
 
 # --- Which addresses are refused -----------------------------------------------------------
 

@@ -58,6 +58,10 @@ class ImageRejected(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self):
+        # Picklable for Celery, which would otherwise rebuild it from `message` alone.
+        return (self.__class__, (self.code, self.message))
+
 
 def process_image(
     data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, thumb_width: int = DEFAULT_THUMB_WIDTH

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import socket
 import ssl
@@ -702,8 +703,39 @@ def test_unknown_purpose_is_a_programming_error() -> None:
         fetch("http://example.com/", purpose="pdf")  # type: ignore[arg-type]
 
 
+def test_fetch_error_survives_pickling_as_celery_does() -> None:
+    error = FetchError("rate_limited", "slow down", retry_after=12.5, status=429)
+
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert (copy.code, copy.message, copy.transient, copy.retry_after, copy.status) == (
+        "rate_limited",
+        "slow down",
+        True,
+        12.5,
+        429,
+    )
+    assert str(copy) == "slow down"
+
+
 def test_fetch_error_transience_follows_its_code() -> None:
     assert FetchError("timeout", "x").transient
     assert not FetchError("blocked", "x").transient
     expected = {"timeout", "connection", "rate_limited", "server_error"}
     assert expected == fetcher.TRANSIENT_CODES
+
+
+def test_fetches_from_an_allowlisted_ipv6_loopback_server(settings) -> None:
+    try:
+        server = LocalHTTPServer(host="::1")
+    except OSError:
+        pytest.skip("IPv6 loopback is not available on this machine")
+    with server:
+        settings.FETCH_ALLOWLIST = [server.host_port]
+        url = server.add("/page", 200, HTML, PAGE)
+
+        result = fetch(url)
+
+        assert url.startswith("http://[::1]:")
+        assert result.body == PAGE
+        assert server.requests[-1].headers["host"] == server.host_port

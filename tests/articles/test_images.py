@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 import re
 import struct
 import zlib
@@ -365,6 +366,16 @@ def test_gif_transparency_is_kept() -> None:
     output = reopen(result.data).convert("RGBA")
     assert output.getpixel((15, 5))[3] == 0
     assert output.getpixel((5, 5))[3] == 255
+
+
+def test_image_rejected_survives_pickling_as_celery_does() -> None:
+    copy = pickle.loads(pickle.dumps(ImageRejected("too_large", "The image is too large.")))
+
+    assert (copy.code, copy.message, str(copy)) == (
+        "too_large",
+        "The image is too large.",
+        "The image is too large.",
+    )
 
 
 # --- Names --------------------------------------------------------------------------------
