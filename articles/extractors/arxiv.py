@@ -17,6 +17,7 @@ from .dates import parse_datetime
 from .links import collect_links, urls_in_text
 from .page import Page
 
+Element = etree._Element
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -37,7 +38,7 @@ def _xml_parser() -> etree.XMLParser:
     return parser
 
 
-def _text(element: etree._Element | None) -> str:
+def _text(element: Element | None) -> str:
     return clean_text(element.text) if element is not None else ""
 
 
@@ -71,25 +72,25 @@ def extract_arxiv_api(url: str, body: bytes) -> Extracted:
     return _from_entry(entry, _text(feed.find(f"{OPENSEARCH}totalResults")))
 
 
-def _pick_entry(entries: list, wanted: tuple[str, str] | None):
+def _pick_entry(entries: list[Element], wanted: tuple[str, str] | None) -> Element | None:
     """The entry for the requested id (same version first), else the first entry."""
     if not entries:
         return None
     if wanted:
-        same_paper = [e for e in entries if _entry_id(e)[0] == wanted[0]]
-        for entry in same_paper:
-            if _entry_id(entry)[1] == wanted[1]:
+        same_paper = [(e, ids) for e in entries if (ids := _entry_id(e))[0] == wanted[0]]
+        for entry, (_, version) in same_paper:
+            if version == wanted[1]:
                 return entry
         if same_paper:
-            return same_paper[0]
+            return same_paper[0][0]
     return entries[0]
 
 
-def _entry_id(entry) -> tuple[str, str]:
+def _entry_id(entry: Element) -> tuple[str, str]:
     return arxiv_id_from_url(_text(entry.find(f"{ATOM}id"))) or ("", "")
 
 
-def _from_entry(entry, total: str) -> Extracted:
+def _from_entry(entry: Element, total: str) -> Extracted:
     paper_id, version = _entry_id(entry)
     authors = [_text(a.find(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author")]
     affiliations = {

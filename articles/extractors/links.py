@@ -6,7 +6,14 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from articles.canonical import InvalidURL, arxiv_id_from_url, canonicalize_url, github_repo_from_url
+from articles.canonical import (
+    ARXIV_HOSTS,
+    GITHUB_HOSTS,
+    InvalidURL,
+    arxiv_id_from_url,
+    canonicalize_url,
+    github_repo_from_url,
+)
 
 from .base import RelatedLinkData
 
@@ -69,11 +76,12 @@ def _host_path(url: str) -> tuple[str, str]:
 def label_for(url: str, context: str = "") -> str:
     """A short label for an outbound link, or '' when neither the URL nor its context says."""
     host, path = _host_path(url)
-    if arxiv_id_from_url(url):
+    # Host checks first: the canonical.py parsers are comparatively costly, and most links fail.
+    if host in ARXIV_HOSTS and arxiv_id_from_url(url):
         return "Paper"
     if host in ("doi.org", "dx.doi.org"):
         return "DOI"
-    if github_repo_from_url(url):
+    if host in GITHUB_HOSTS and github_repo_from_url(url):
         return "GitHub"
     if host in ("huggingface.co", "hf.co"):
         section = path.strip("/").split("/", 1)[0]
@@ -132,6 +140,9 @@ def collect_links(
 
     Links nothing labels are dropped unless `fallback` names them (e.g. "Link").
     """
+    candidates = list(candidates)
+    if not candidates:
+        return []
     seen = {canonical_link(url) for url in exclude if url}
     links: list[RelatedLinkData] = []
     for raw, context in candidates:
