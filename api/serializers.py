@@ -34,7 +34,7 @@ class LinkField(serializers.Field):
         return api_url(self.context, self.view_name, *args)
 
 
-def _choice_field(name: str, choices: type[models.TextChoices]) -> type[serializers.ChoiceField]:
+def choice_field(name: str, choices: type[models.TextChoices]) -> type[serializers.ChoiceField]:
     """A choice field whose enum gets its own component name (two models have a `kind`)."""
 
     @extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=name)
@@ -45,8 +45,8 @@ def _choice_field(name: str, choices: type[models.TextChoices]) -> type[serializ
     return Field
 
 
-SourceKindField = _choice_field("SourceKindEnum", Source.Kind)
-ArticleKindField = _choice_field("ArticleKindEnum", Article.Kind)
+SourceKindField = choice_field("SourceKindEnum", Source.Kind)
+ArticleKindField = choice_field("ArticleKindEnum", Article.Kind)
 
 
 class ErrorDetailOutput(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import articles, catalog, entries, issues, root
+from api.views import articles, catalog, entries, issues, root, webhooks
 
 
 class AnyIdConverter:
@@ -65,6 +65,13 @@ v1 = [
     path("sources/<anyid:pk>/", catalog.SourceDetailApi.as_view(), name="source-detail"),
     path("tags/", catalog.TagListApi.as_view(), name="tag-list"),
     path("tags/<anyid:pk>/", catalog.TagDetailApi.as_view(), name="tag-detail"),
+    path("webhooks/", webhooks.WebhookListApi.as_view(), name="webhook-list"),
+    path("webhooks/<anyid:pk>/", webhooks.WebhookDetailApi.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<anyid:pk>/deliveries/",
+        webhooks.WebhookDeliveryListApi.as_view(),
+        name="webhook-deliveries",
+    ),
 ]
 
 urlpatterns = [

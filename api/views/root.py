@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from api.base import PUBLIC, ApiView, errors
 from api.links import api_url
 
-COLLECTIONS = ["digests", "issues", "articles", "sources", "tags"]
+COLLECTIONS = ["digests", "issues", "articles", "sources", "tags", "webhooks"]
 
 
 class RootApi(ApiView):

@@ -7,6 +7,8 @@ content types and body schemas.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 
 import pytest
@@ -30,6 +32,28 @@ CHECKS = [
 ]
 EXAMPLES_PER_MODE = 5
 TIME_BUDGET_SECONDS = 50
+
+
+@pytest.fixture(autouse=True)
+def no_dns(monkeypatch) -> None:
+    """Generated webhook targets name random hosts: answer every lookup but localhost locally."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name == "localhost" or _is_ip(name):
+            return real(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.fixture

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from webhooks import services
+from webhooks.models import Event, WebhookDelivery, WebhookSubscription
+
+STATE_COLOURS = {"pending": "#777", "delivered": "#1a7f37", "failed": "#cf222e"}
+
+
+class SubscriptionForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(choices=Event.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "target_url", "events", "active", "secret"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    fields = ["event", "state", "status_code", "attempts", "last_error", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-created_at")[:20]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = SubscriptionForm
+    list_display = ["name", "target_url", "event_list", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "target_url"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [DeliveryInline]
+
+    @admin.display(description="events")
+    def event_list(self, obj: WebhookSubscription) -> str:
+        return ", ".join(obj.events)
+
+    def save_model(self, request, obj: WebhookSubscription, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "subscription", "state_badge", "status_code", "attempts", "created_at"]
+    list_filter = ["state", "event", "subscription"]
+    list_select_related = ["subscription"]
+    search_fields = ["uuid", "last_error"]
+    readonly_fields = [
+        "uuid",
+        "subscription",
+        "event",
+        "payload",
+        "state",
+        "status_code",
+        "attempts",
+        "last_error",
+        "delivered_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["redeliver"]
+
+    @admin.display(description="state", ordering="state")
+    def state_badge(self, obj: WebhookDelivery) -> str:
+        return format_html(
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:8px">{}</span>',
+            STATE_COLOURS.get(obj.state, "#777"),
+            obj.get_state_display(),
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Send selected deliveries again", permissions=["change"])
+    def redeliver(self, request, queryset) -> None:
+        for delivery in queryset.select_related("subscription"):
+            services.delivery_redeliver(delivery=delivery)
+        self.message_user(request, f"Queued {queryset.count()} delivery(ies) again.", messages.INFO)
