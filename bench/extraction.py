@@ -19,6 +19,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import lxml
@@ -46,7 +47,8 @@ def timings_ms(
     """Times of a parse and of the extraction, interleaved so both see the same load."""
     parse(), work()  # warm caches (regexes, parsers, imports) outside the measurement
     gc.collect()
-    parse_times, work_times = [], []
+    parse_times: list[float] = []
+    work_times: list[float] = []
     for _ in range(reps):
         for job, times in ((parse, parse_times), (work, work_times)):
             start = time.perf_counter_ns()
@@ -104,9 +106,7 @@ def main() -> int:
         body = (args.pages / row.file).read_bytes()
         kind = row.expected_kind
         parse_times, work_times = timings_ms(
-            lambda body=body: lxml.html.fromstring(body),
-            lambda row=row, body=body: _run(row, body),
-            args.reps,
+            partial(lxml.html.fromstring, body), partial(_run, row, body), args.reps
         )
         parse, spent = statistics.median(parse_times), statistics.median(work_times)
         timing[kind].append((parse, spent))

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
+from lxml.etree import _Element as Element
 
 from articles.canonical import arxiv_id_from_url
 
@@ -17,7 +18,6 @@ from .dates import parse_datetime
 from .links import collect_links, urls_in_text
 from .page import Page
 
-Element = etree._Element
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"

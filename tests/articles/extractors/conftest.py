@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,10 @@ def own_page():
         return (OWN_PAGES / name).read_bytes()
 
     return read
+
+
+def iso(value: datetime | None, tz: tzinfo | None = None) -> str | None:
+    """ISO 8601 text of an extracted time (optionally converted), None when there is none."""
+    if value is None:
+        return None
+    return (value.astimezone(tz) if tz else value).isoformat()

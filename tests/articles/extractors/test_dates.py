@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from articles.extractors.dates import SHANGHAI, from_timestamp, parse_datetime
+from tests.articles.extractors.conftest import iso
 
 EDT = timezone(timedelta(hours=-4))
 CST = timezone(timedelta(hours=8))
@@ -43,5 +44,5 @@ def test_naive_times_take_the_default_zone() -> None:
 
 
 def test_timestamps_in_shanghai_time() -> None:
-    assert from_timestamp("1659274471", SHANGHAI).isoformat() == "2022-07-31T21:34:31+08:00"
+    assert iso(from_timestamp("1659274471", SHANGHAI)) == "2022-07-31T21:34:31+08:00"
     assert from_timestamp(1659274471000, SHANGHAI) == from_timestamp(1659274471, SHANGHAI)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from articles.extractors import NotAnArticle, RelatedLinkData, extract
+from tests.articles.extractors.conftest import iso
 
 URL = "https://github.com/acme/tiny-model"
 
@@ -73,7 +74,7 @@ def test_repository_fields() -> None:
     assert extracted.author == "acme"
     assert extracted.summary == "A tiny model."
     assert extracted.image_url == "https://avatars.example/u/1"
-    assert extracted.published_at.isoformat() == "2024-05-01T08:00:00+00:00"
+    assert iso(extracted.published_at) == "2024-05-01T08:00:00+00:00"
     assert extracted.canonical_url == "https://github.com/acme/tiny-model"
     meta = extracted.metadata
     assert (meta["stars"], meta["forks"], meta["license"]) == (42, 3, "MIT")
