@@ -67,12 +67,16 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "
 # Wording of WeChat's "this article is unavailable" pages, checked in this order.
 ERROR_PAGES = (
     ("deleted", ("该内容已被发布者删除", "此内容已被发布者删除", "内容已删除", "已自主注销")),
-    ("violation", ("因违规无法查看", "涉嫌违反相关法律法规和政策", "涉嫌侵权", "已被屏蔽")),
+    (
+        "violation",
+        ("因违规无法查看", "涉嫌违反相关法律法规和政策", "涉嫌侵权", "已被屏蔽", "已被封禁"),
+    ),
     ("verification", ("环境异常", "完成验证后即可继续访问", "去验证")),
     ("rate_limited", ("访问过于频繁",)),
     ("expired", ("链接已过期", "此链接已过期")),
     ("moved", ("该公众号已迁移",)),
     ("not_found", ("内容不存在", "参数错误")),
+    ("blocked", ("请在微信客户端打开链接", "暂时无法查看", "已停止访问该网页")),
 )
 _MESSAGES = {
     "deleted": "The publisher has deleted this WeChat article.",
@@ -82,6 +86,7 @@ _MESSAGES = {
     "expired": "This WeChat link has expired (链接已过期); paste the article's permanent link.",
     "moved": "The WeChat account has moved; the article is no longer at this address.",
     "not_found": "WeChat says this article does not exist.",
+    "blocked": "WeChat shows this article only inside its app, or not at the moment.",
 }
 _REAL_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 _NOT_AUTHOR = frozenset({"原创", "转载", "Original"})

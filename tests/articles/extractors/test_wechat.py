@@ -29,6 +29,22 @@ def test_unavailable_article_pages_raise_with_their_code(own_page, name, code) -
     assert raised.value.message
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("该公众号已迁移", "moved"),
+        ("请在微信客户端打开链接。", "blocked"),
+        ("此帐号已被封禁，内容无法查看", "violation"),
+        ("参数错误", "not_found"),
+    ],
+)
+def test_other_message_pages(text, code) -> None:
+    page = f'<html><body><div class="weui-msg"><p class="weui-msg__title">{text}</p></div></body>'
+    with pytest.raises(NotAnArticle) as raised:
+        extract(URL, page.encode())
+    assert raised.value.code == code
+
+
 def test_error_wording_inside_scripts_does_not_count() -> None:
     page = '<html><body><div>你好</div><script>var t = "链接已过期";</script></body></html>'
     with pytest.raises(NotAnArticle) as raised:
