@@ -27,6 +27,7 @@ from tests.support.httpserver import (
     redirect_chain,
     slow_headers,
 )
+from tests.support.services import unavailable
 
 # Fixtures local_server, fake_dns and connect_log (also registered by tests/conftest.py).
 pytest_plugins = ["tests.support.httpserver"]
@@ -603,7 +604,7 @@ def test_loopback_server_is_refused_when_not_allowlisted(local_server, settings)
 def certificate(tmp_path_factory) -> Path:
     """A self-signed certificate for site.example, made with the openssl command."""
     if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is not installed")
+        unavailable("the openssl command is not installed")
     folder = tmp_path_factory.mktemp("tls")
     pem = folder / "site.pem"
     command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
@@ -729,7 +730,7 @@ def test_fetches_from_an_allowlisted_ipv6_loopback_server(settings) -> None:
     try:
         server = LocalHTTPServer(host="::1")
     except OSError:
-        pytest.skip("IPv6 loopback is not available on this machine")
+        unavailable("IPv6 loopback is not available on this machine")
     with server:
         settings.FETCH_ALLOWLIST = [server.host_port]
         url = server.add("/page", 200, HTML, PAGE)
