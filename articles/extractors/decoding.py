@@ -3,6 +3,8 @@
 Order of evidence: a byte-order mark, the HTTP Content-Type charset, a <meta charset> or
 <meta http-equiv> (or XML declaration) near the top, then detection. A BOM goes first, as in
 browsers (WHATWG "encoding sniffing"): it is in the bytes themselves and cannot be stale.
+One exception to trusting a label: bytes that are valid multi-byte UTF-8 are read as UTF-8
+whatever legacy charset the header or meta names.
 """
 
 from __future__ import annotations
@@ -61,7 +63,6 @@ _SUPERSETS = {
     "us-ascii": "cp1252",
     "ascii": "cp1252",
 }
-_LATIN_DEFAULTS = frozenset({"cp1252"})
 
 
 def normalize_charset(label: str) -> str:
@@ -112,12 +113,18 @@ def detect_encoding(body: bytes, content_type: str = "") -> str:
     if name:
         return name
     header = _HEADER_CHARSET.search(content_type or "")
-    declared = normalize_charset(header[1]) if header else ""
-    if declared in _LATIN_DEFAULTS and not body.isascii() and _is_utf8(body):
-        # Servers (and HTTP clients) label pages ISO-8859-1 by default; bytes that are valid
-        # multi-byte UTF-8 practically never come from a Latin-1 text.
+    declared = (normalize_charset(header[1]) if header else "") or _declared_in_document(body)
+    if not declared:
+        return _detect(body)
+    if declared != "utf-8" and not declared.startswith("utf-") and _is_multibyte_utf8(body):
+        # A stale label: servers default to ISO-8859-1, and sites moved to UTF-8 keep their old
+        # gb2312 meta. Valid multi-byte UTF-8 practically never comes from a legacy encoding.
         return "utf-8"
-    return declared or _declared_in_document(body) or _detect(body)
+    return declared
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    return not body.isascii() and _is_utf8(body)
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:

@@ -99,3 +99,8 @@ def test_meta_claiming_utf16_in_ascii_bytes_means_utf8() -> None:
 )  # fmt: skip
 def test_charset_labels_map_to_codecs(label, codec) -> None:
     assert normalize_charset(label) == codec
+
+
+def test_stale_gb2312_meta_on_a_utf8_page_is_read_as_utf8() -> None:
+    html = '<html><head><meta charset="gb2312"></head><body><p>深度学习模型</p></body></html>'
+    assert "深度学习模型" in decode_html(html.encode())
