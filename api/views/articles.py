@@ -27,7 +27,7 @@ from api.filters import ArticleFilter
 from api.selectors import articles_visible_to
 from api.serializers import ArticleOutput
 from articles import services
-from articles.canonical import InvalidURL, canonicalize_url
+from articles.canonical import canonicalize_url
 from articles.models import Article
 from sources.models import Source
 
@@ -53,7 +53,7 @@ class UrlInput(serializers.Serializer):
     def validate_url(self, value: str) -> str:
         try:
             self.context["canonical"] = canonicalize_url(value)
-        except InvalidURL as exc:
+        except ValueError as exc:  # InvalidURL, or urlsplit's own complaint about a bad host
             raise serializers.ValidationError(f"not a usable URL: {exc}") from None
         if len(self.context["canonical"]) > 2048:
             raise serializers.ValidationError("URL is longer than 2048 characters")
@@ -129,8 +129,7 @@ class ArticleBulkCreateApi(ApiView):
     def post(self, request: Request) -> Response:
         data = self.ArticleBulkInput(data=request.data)
         data.is_valid(raise_exception=True)
-        text = "\n".join(" ".join(url.split()) for url in data.validated_data["urls"])
-        results = services.articles_add_from_text(text=text, by=request.user)
+        results = [self._add(url, request) for url in data.validated_data["urls"]]
         created = sum(1 for r in results if r.created)
         failed = sum(1 for r in results if r.error and r.article is None)
         return Response(
@@ -141,6 +140,15 @@ class ArticleBulkCreateApi(ApiView):
                 "results": [r.as_dict() for r in results],
             }
         )
+
+    def _add(self, url: str, request: Request) -> services.AddResult:
+        """One URL's result; a URL that cannot be parsed is an error, not a 500."""
+        text = " ".join(url.split())
+        try:
+            canonicalize_url(text)
+            return services.articles_add_from_text(text=text, by=request.user)[0]
+        except ValueError as exc:
+            return services.AddResult(url=url, error=f"not a usable URL: {exc}")
 
 
 class RelatedLinkInput(serializers.Serializer):

@@ -28,7 +28,6 @@ from api.selectors import issue_api_content, issues_visible_to
 from api.serializers import EntryOutput, IssueEntriesOutput
 from api.views.issues import ISSUE_ID
 from articles import services as article_services
-from articles.canonical import InvalidURL
 from articles.models import Article
 from digest import services
 from digest.models import Entry, Issue
@@ -157,7 +156,7 @@ class EntryListApi(ApiView):
             raise PermissionDenied("adding an article by URL needs the add_article permission")
         try:
             article, _ = article_services.article_create(url=values["url"], by=request.user)
-        except InvalidURL as exc:
+        except ValueError as exc:  # InvalidURL, or urlsplit's own complaint about a bad host
             raise serializers.ValidationError({"url": [f"not a usable URL: {exc}"]}) from None
         return article
 

@@ -45,6 +45,7 @@ def test_a_known_canonical_url_returns_the_existing_article(contributor_api):
         ("https://user:pw@example.com/", "user name or password"),
         ("https://example.com:99999/", "invalid port"),
         ("https://exa mple.com/", "not a usable URL"),
+        ('http://[null, null, ""]/', "not a usable URL"),
     ],
 )
 def test_an_invalid_url_is_a_400_with_the_reason(contributor_api, url, reason):
@@ -66,15 +67,22 @@ def test_bulk_create_reports_each_url(contributor_api):
 
     response = contributor_api.post(
         "/api/v1/articles/bulk/",
-        {"urls": ["https://example.com/known", "https://example.com/new", "mailto:x@y.z"]},
+        {
+            "urls": [
+                "https://example.com/known",
+                "https://example.com/new",
+                "mailto:x@y.z",
+                "http://[::1/",
+            ]
+        },
         format="json",
     )
 
     assert response.status_code == 200
     body = response.json()
-    assert (body["created"], body["existing"], body["failed"]) == (1, 1, 1)
-    assert [r["created"] for r in body["results"]] == [False, True, False]
-    assert "not a usable URL" in body["results"][2]["error"]
+    assert (body["created"], body["existing"], body["failed"]) == (1, 1, 2)
+    assert [r["created"] for r in body["results"]] == [False, True, False, False]
+    assert all("not a usable URL" in r["error"] for r in body["results"][2:])
 
 
 def test_bulk_create_is_capped(contributor_api):
