@@ -22,7 +22,7 @@ from .base import RelatedLinkData
 URL_IN_TEXT = re.compile(
     r"https?://[^\s<>\"'\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018-\u201f（）【】《》]+"
 )
-_TRAILING = ".,;:!?)]}'\"*"
+_TRAILING = ".,;:!?]}'\"*"
 
 # Hosts whose links never describe the article's subject: the platform's own pages and CDNs.
 _NOISE_HOSTS = (
@@ -118,10 +118,15 @@ def is_noise(url: str) -> bool:
 
 
 def tidy_url(url: str) -> str:
-    """A URL found in text without the punctuation that followed it."""
-    url = url.rstrip(_TRAILING)
-    if url.endswith(")") and url.count("(") < url.count(")"):
-        url = url[:-1]
+    """A URL found in text without the punctuation that followed it.
+
+    A closing parenthesis stays when the URL opened one (Wikipedia's "Foo_(bar)").
+    """
+    while url:
+        if url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")")):
+            url = url[:-1]
+        else:
+            break
     return url
 
 

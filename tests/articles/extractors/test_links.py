@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from articles.extractors import RelatedLinkData
-from articles.extractors.links import collect_links, label_for, urls_in_text
+from articles.extractors.links import collect_links, label_for, tidy_url, urls_in_text
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,16 @@ def test_urls_in_chinese_text_stop_at_full_width_punctuation() -> None:
         ("https://github.com/a/b", "，代码见"),
         ("https://x.org/y", "("),
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        ("https://github.com/a/b.", "https://github.com/a/b"),
+        ("https://github.com/a/b),", "https://github.com/a/b"),
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("https://en.wikipedia.org/wiki/Foo_(bar)).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    ],
+)
+def test_trailing_punctuation_is_not_part_of_a_url(raw, url) -> None:
+    assert tidy_url(raw) == url
