@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -54,8 +55,13 @@ m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="
 
 
 def etag_for(*parts: object) -> str:
-    """A strong ETag over the given values, the content version and the render generation."""
-    text = "|".join(str(part) for part in (*parts, content_version(), RENDER_GENERATION))
+    """A strong ETag over the given values, the content version and the deployed assets.
+
+    The stylesheet's URL is hashed in production, so a deploy that changes it makes new
+    keys: cached pages never point at a stylesheet that is gone.
+    """
+    assets = (content_version(), RENDER_GENERATION, static("archive.css"))
+    text = "|".join(str(part) for part in (*parts, *assets))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 

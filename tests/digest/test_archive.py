@@ -112,6 +112,19 @@ def test_issue_page_reads_like_the_house_style(client) -> None:
     assert f'<li id="{other.anchor}">' in html
 
 
+def test_issue_the_house_style_cannot_write_still_renders_without_stats_line(client) -> None:
+    issue = make_issue(entries=1, others=0)
+    article = issue.entries.get().article
+    article.canonical_url = "https://example.com/a page with spaces"
+    article.save()
+
+    response = client.get(issue_url(issue))
+
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    assert 'class="stats"' not in response.content.decode()
+
+
 def test_entry_anchor_stays_with_its_article_when_entries_are_reordered(client) -> None:
     issue = make_issue(entries=3, others=0)
     first, second, third = issue.entries.order_by("position")
