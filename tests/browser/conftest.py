@@ -9,6 +9,7 @@ No request leaves the machine: every URL outside the live server gets a placehol
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from tests.support.services import ROOT, unavailable
+from tests.support.services import IN_CI, ROOT, unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,6 +42,14 @@ PLACEHOLDER_SVG = (
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tools_installed() -> None:
+    """Under CI, install what is missing before declaring it missing (`make test` does too)."""
+    needed = [CHROMIUM, AXE, VNU]
+    if IN_CI and (not all(path.exists() for path in needed) or shutil.which("java") is None):
+        subprocess.run(["bash", str(ROOT / "tests/browser/ensure_browser.sh")], check=False)
 
 
 @pytest.fixture(scope="session")
