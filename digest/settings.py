@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes come by IP address, before host validation and the HTTPS redirect.
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +192,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "digest.tasks.publish_due_issues",
         "schedule": 60,
     },
+}
+# Beat sends the heartbeat, a worker runs it, /readyz checks its age (ops/heartbeat.py).
+WORKER_HEARTBEAT_INTERVAL = env_int("WORKER_HEARTBEAT_INTERVAL", 30)  # seconds
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)  # seconds
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "ops.tasks.worker_heartbeat",
+    "schedule": WORKER_HEARTBEAT_INTERVAL,
+    # Heartbeats queued while no worker runs are worthless once one is back.
+    "options": {"expires": WORKER_HEARTBEAT_INTERVAL},
 }
 
 # Outbound fetching of editor-supplied URLs.
