@@ -6,4 +6,4 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from ops import signals  # noqa: F401 - connects the heartbeat signals
+        from ops import checks, signals  # noqa: F401 - registers system checks and signals
