@@ -116,7 +116,7 @@ def test_search_page_lists_issues_and_articles_with_links_to_their_entries(clien
 
     assert f'href="{issue.get_absolute_url()}"' in html
     assert f'href="{issue.get_absolute_url()}#{entry.anchor}"' in html
-    assert "找到 1 期期刊、1 篇文章" in html
+    assert "找到期刊 1 期、文章 1 篇" in html
 
 
 def test_query_is_escaped_and_long_queries_are_cut(client) -> None:
