@@ -38,7 +38,8 @@ ARXIV_HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
 GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 
 _ARXIV_NEW_ID = r"\d{4}\.\d{4,5}"
-_ARXIV_OLD_ID = r"[a-z][a-z.\-]*/\d{7}"
+# Old-style ids: archive/YYMMNNN, sometimes written with the subject class (math.GT/0309136).
+_ARXIV_OLD_ID = r"[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7}"
 _ARXIV_PATH = re.compile(
     rf"^/(?:abs|pdf|html|format|ps|src)/(?P<id>{_ARXIV_NEW_ID}|{_ARXIV_OLD_ID})"
     r"(?P<version>v\d+)?(?:\.pdf)?/?$",
@@ -50,7 +51,10 @@ _ARXIV_BARE_ID = re.compile(
 _GITHUB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*)$")
 _GITHUB_RESERVED_OWNERS = frozenset(
     {"about", "features", "pricing", "orgs", "settings", "marketplace", "topics", "explore",
-     "login", "join", "sponsors", "notifications", "search", "trending", "collections", "apps"}
+     "login", "join", "sponsors", "notifications", "search", "trending", "collections", "apps",
+     "users", "enterprise", "customer-stories", "organizations", "site", "security", "contact",
+     "readme", "team", "codespaces", "education", "resources", "solutions", "events", "new",
+     "account", "dashboard", "issues", "pulls", "signup", "logout", "session", "customer"}
 )  # fmt: skip
 
 
@@ -107,18 +111,27 @@ def _query_pairs(query: str) -> list[tuple[str, str]]:
 
 
 def arxiv_id_from_url(url: str) -> tuple[str, str] | None:
-    """The arXiv identifier and version ('' if none) of any arXiv URL form, or None."""
-    try:
-        _, host, _, parts = _split(url)
-    except InvalidURL:
-        match = _ARXIV_BARE_ID.match(url.strip())
-        return (match["id"], match["version"] or "") if match else None
-    if host not in ARXIV_HOSTS:
-        return None
-    match = _ARXIV_PATH.match(unquote(parts.path))
-    if not match:
-        return None
-    return match["id"], (match["version"] or "").lower()
+    """The arXiv identifier and version ('' if none) of any arXiv URL form or bare id."""
+    match = _ARXIV_BARE_ID.match(url.strip())
+    if match is None:
+        try:
+            _, host, _, parts = _split(url)
+        except InvalidURL:
+            return None
+        if host not in ARXIV_HOSTS:
+            return None
+        match = _ARXIV_PATH.match(unquote(parts.path))
+        if not match:
+            return None
+    return _arxiv_id(match["id"]), (match["version"] or "").lower()
+
+
+def _arxiv_id(raw: str) -> str:
+    """New ids as they are; old ones without the subject class (math.GT/x is math/x)."""
+    if "/" not in raw:
+        return raw
+    archive, number = raw.split("/", 1)
+    return f"{archive.split('.', 1)[0].lower()}/{number}"
 
 
 def github_repo_from_url(url: str) -> tuple[str, str, str] | None:

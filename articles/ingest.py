@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles import fetcher
 from articles.canonical import InvalidURL, canonicalize_url, kind_for_url
 from articles.extractors import Extracted, NotAnArticle, extract, fetch_url_for
-from articles import fetcher
 from articles.fetcher import FetchError
 from articles.images import ImageRejected, process_image, random_image_name
 from articles.models import Article, RelatedLink
@@ -134,7 +134,7 @@ def _apply(article: Article, data: Extracted, final_url: str) -> None:
         source = source_get_or_create(
             kind=data.kind,
             name=data.publication,
-            wechat_biz=data.source_key,
+            wechat_biz=data.source_key if data.kind == "wechat" else "",
             domain=site_domain(final_url) if data.kind == "web" else "",
             homepage=data.site_url,
         )

@@ -120,3 +120,20 @@ def test_unusable_urls_are_refused_with_a_reason(bad: str) -> None:
 def test_wechat_account_id_is_read_from_links() -> None:
     assert wechat_biz(WECHAT) == "MzA3MzI4MjgzMw=="
     assert wechat_biz("https://example.com/?__biz=x") == ""
+
+
+def test_bare_arxiv_ids_are_understood() -> None:
+    assert arxiv_id_from_url("2405.05966") == ("2405.05966", "")
+    assert arxiv_id_from_url("arXiv:2405.05966v2") == ("2405.05966", "v2")
+    assert arxiv_id_from_url("cs/0112017") == ("cs/0112017", "")
+
+
+def test_old_arxiv_ids_with_a_subject_class_are_the_same_paper() -> None:
+    assert canonicalize_url("https://arxiv.org/abs/math.GT/0309136") == (
+        "https://arxiv.org/abs/math/0309136"
+    )
+
+
+def test_github_account_pages_are_not_repositories() -> None:
+    assert github_repo_from_url("https://github.com/users/someone/projects/1") is None
+    assert github_repo_from_url("https://github.com/enterprise/startups") is None
