@@ -16,8 +16,8 @@ RUN apt-get update \
 RUN useradd --create-home --uid 10001 --user-group briefroom
 WORKDIR /app
 
-COPY requirements.lock ./
-RUN pip install --requirement requirements.lock
+COPY requirements.prod.lock ./
+RUN pip install --requirement requirements.prod.lock
 
 COPY --chown=briefroom:briefroom . .
 

@@ -7,11 +7,11 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/briefroom
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check format services migrate demo bench
+.PHONY: install run test check format services migrate demo bench lock compose-check backup
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
@@ -45,6 +45,7 @@ services:
 
 # The suite runs on PostgreSQL when DATABASE_URL is set or Postgres answers locally, else SQLite.
 test: check services
+	@bash tests/browser/ensure_browser.sh
 	@if [ -z "$$DATABASE_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1',5432),1)" 2>/dev/null; then \
 	  export DATABASE_URL=$(PG_TEST_URL); fi; \
 	echo "test database: $${DATABASE_URL:-sqlite}"; \
@@ -52,3 +53,16 @@ test: check services
 
 bench: install services
 	$(BIN)/python bench/run.py
+
+# Re-pin every dependency after editing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --python-version 3.11 -o requirements.prod.lock
+
+# Validate docker-compose.yml with .env.example as its .env (needs `docker compose` or `docker-compose`).
+compose-check:
+	@tmp=$$(mktemp -d); cp docker-compose.yml Dockerfile .dockerignore $$tmp/; cp .env.example $$tmp/.env; \
+	  (cd $$tmp && { docker compose config --quiet 2>/dev/null || docker-compose config --quiet; }); rc=$$?; rm -rf $$tmp; exit $$rc
+
+backup:
+	scripts/backup.sh $${BACKUP_DIR:?set BACKUP_DIR}

@@ -73,7 +73,10 @@ def _split(url: str):
         raise InvalidURL("URL contains control characters")
     if "://" not in text and not text.startswith("//"):
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise InvalidURL(f"malformed URL: {exc}") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise InvalidURL(f"only http and https URLs are supported, not {scheme or 'none'}")

@@ -13,4 +13,6 @@ class DigestConfig(AppConfig):
     verbose_name = "Digests"
 
     def ready(self) -> None:
+        from digest import caching  # noqa: F401 - connects cache invalidation in every process
+
         post_migrate.connect(_ensure_groups, sender=self)

@@ -12,6 +12,7 @@ EDITOR_MODELS = {
     "articles": ["article", "relatedlink", "tag"],
     "digest": ["digest", "issue", "entry"],
     "authtoken": ["token", "tokenproxy"],
+    "webhooks": ["webhooksubscription", "webhookdelivery"],
 }
 CONTRIBUTOR_CODENAMES = {
     "sources": ["add_source", "change_source", "view_source"],

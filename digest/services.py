@@ -70,6 +70,29 @@ def issue_create(
             raise IssueError(f"{digest.name} already has an issue number {number}") from None
 
 
+ISSUE_EDITABLE_FIELDS = ("number", "title", "issue_date", "intro", "stats_override")
+
+
+def issue_update(*, issue: Issue, data: dict) -> Issue:
+    """Change an issue's own fields; a published issue announces the change after commit."""
+    changed = [name for name in ISSUE_EDITABLE_FIELDS if name in data]
+    number = data.get("number")
+    taken = Issue.objects.filter(digest=issue.digest, number=number).exclude(pk=issue.pk)
+    if number is not None and taken.exists():
+        raise IssueError(f"{issue.digest.name} already has an issue number {number}")
+    for name in changed:
+        setattr(issue, name, data[name])
+    issue.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            issue.save(update_fields=[*changed, "updated_at"])
+    except IntegrityError:
+        raise IssueError(f"{issue.digest.name} already has an issue number {number}") from None
+    if issue.is_published():
+        transaction.on_commit(lambda: issue_updated.send(sender=Issue, issue=issue))
+    return issue
+
+
 def entry_add(
     *,
     issue: Issue,
@@ -141,6 +164,8 @@ def issue_publish(*, issue: Issue, at: dt.datetime | None = None, by=None) -> Is
         if not locked.entries.exists():
             raise IssueError("an issue needs at least one entry before it is published")
         now = timezone.now()
+        if locked.status == Issue.Status.PUBLISHED and at is None:
+            return locked  # already published: nothing changes, nothing is announced again
         if at is not None and at > now:
             locked.status = Issue.Status.SCHEDULED
             locked.published_at = at

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "adminsortable2",
     "sources",
     "articles",
@@ -187,6 +188,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ROUTES = {
     "articles.tasks.fetch_article": {"queue": "fetch"},
     "articles.tasks.fetch_article_image": {"queue": "images"},
+    "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -197,6 +199,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "publish-due-issues": {
         "task": "digest.tasks.publish_due_issues",
         "schedule": 60,
+    },
+    "sweep-pending-webhook-deliveries": {
+        "task": "webhooks.tasks.sweep_pending_deliveries",
+        "schedule": 300,
     },
 }
 # Beat sends the heartbeat, a worker runs it, /readyz checks its age (ops/heartbeat.py).
@@ -256,6 +262,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Digests, issues, entries, articles and sources of a Briefroom newsroom.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's assets come from the package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGIN_URL = "admin:login"

@@ -1,22 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-WEBHOOK_MODELS = ["webhooksubscription", "webhookdelivery"]
 
+def _ensure_groups(sender, **kwargs) -> None:
+    """Run the group setup again once this app's permissions exist (it comes after digest)."""
+    from digest.permissions import ensure_groups
 
-def _grant_editors(sender, **kwargs) -> None:
-    """Editors manage subscriptions and read deliveries (runs after digest's group setup)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from digest.permissions import EDITORS
-
-    editors = Group.objects.filter(name=EDITORS).first()
-    if editors is not None:
-        editors.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="webhooks", content_type__model__in=WEBHOOK_MODELS
-            )
-        )
+    ensure_groups()
 
 
 class WebhooksConfig(AppConfig):
@@ -26,4 +16,4 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         from webhooks import receivers  # noqa: F401 - connects the signal receivers
 
-        post_migrate.connect(_grant_editors, sender=self)
+        post_migrate.connect(_ensure_groups, sender=self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -185,3 +186,20 @@ def delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     )
     transaction.on_commit(lambda: _enqueue(again.pk))
     return again
+
+
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def deliveries_requeue_stalled() -> int:
+    """Deliveries still pending, never attempted, long after they were made."""
+    stalled = WebhookDelivery.objects.filter(
+        state=WebhookDelivery.State.PENDING,
+        attempts=0,
+        updated_at__lt=timezone.now() - STALLED_AFTER,
+    ).values_list("pk", flat=True)[:500]
+    ids = list(stalled)
+    for delivery_id in ids:
+        WebhookDelivery.objects.filter(pk=delivery_id).update(updated_at=timezone.now())
+        _enqueue(delivery_id)
+    return len(ids)

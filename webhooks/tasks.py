@@ -15,3 +15,9 @@ def deliver_webhook(self, delivery_id: int) -> str:
     if outcome is services.Outcome.RETRY and delivery is not None:
         raise self.retry(countdown=services.retry_delay(delivery.attempts))
     return outcome.value
+
+
+@shared_task
+def sweep_pending_deliveries() -> int:
+    """Queue deliveries that never got to the broker (it was down when they were made)."""
+    return services.deliveries_requeue_stalled()

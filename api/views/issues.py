@@ -15,7 +15,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api import services as api_services
 from api.base import (
     MAX_POSITIVE_INT,
     PUBLIC,
@@ -148,7 +147,7 @@ class IssueDetailApi(ApiView):
         data = self.IssueUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
-            api_services.issue_update(issue=issue, data=data.validated_data)
+            services.issue_update(issue=issue, data=data.validated_data)
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         return issue_detail_response(request, visible_issue(request, pk))

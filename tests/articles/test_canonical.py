@@ -137,3 +137,8 @@ def test_old_arxiv_ids_with_a_subject_class_are_the_same_paper() -> None:
 def test_github_account_pages_are_not_repositories() -> None:
     assert github_repo_from_url("https://github.com/users/someone/projects/1") is None
     assert github_repo_from_url("https://github.com/enterprise/startups") is None
+
+
+def test_malformed_brackets_are_an_invalid_url_not_a_crash() -> None:
+    with pytest.raises(InvalidURL):
+        canonicalize_url("http://[::1/")

@@ -155,3 +155,20 @@ def test_concurrent_issue_creation_never_shares_a_number() -> None:
         t.join()
     assert not errors
     assert sorted(numbers) == [1, 2, 3, 4, 5]
+
+
+def test_publishing_twice_announces_once(django_capture_on_commit_callbacks) -> None:
+    issue = EntryFactory().issue
+    received = []
+
+    def listener(sender, issue, **kwargs):
+        received.append(issue.pk)
+
+    issue_published.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            issue_publish(issue=issue)
+            issue_publish(issue=issue)
+    finally:
+        issue_published.disconnect(listener)
+    assert received == [issue.pk]

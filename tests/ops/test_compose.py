@@ -196,12 +196,25 @@ def test_worker_consumes_the_ingestion_and_webhook_queues() -> None:
     assert {"fetch", "images", "webhooks", settings.CELERY_TASK_DEFAULT_QUEUE} <= consumed_queues()
 
 
+def test_production_lock_pins_every_runtime_dependency_of_the_dev_lock() -> None:
+    def pins(name: str) -> dict[str, str]:
+        lines = (ROOT / name).read_text().splitlines()
+        return dict(
+            line.split("==", 1) for line in lines if "==" in line and not line.startswith("#")
+        )
+
+    prod, dev = pins("requirements.prod.lock"), pins("requirements.lock")
+    assert {"django", "celery", "gunicorn", "psycopg"} <= set(prod)
+    assert "pytest" not in prod
+    assert all(dev.get(name) == version for name, version in prod.items())
+
+
 def test_dockerfile_installs_the_lock_collects_static_and_runs_as_non_root() -> None:
     lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
     assert lines[[line.startswith("FROM") for line in lines].index(True)].startswith(
         "FROM python:3.11-slim"
     )
-    assert "RUN pip install --requirement requirements.lock" in lines
+    assert "RUN pip install --requirement requirements.prod.lock" in lines
     assert any("manage.py collectstatic --noinput" in line for line in lines)
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in {"root", "0"}

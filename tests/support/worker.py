@@ -31,9 +31,7 @@ class WorkerProcess:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "digest.settings",
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-            ),
+            "DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"),
             "REDIS_URL": self.broker_url,
             "FETCH_ALLOWLIST": ",".join(settings.FETCH_ALLOWLIST),
             "FETCH_RETRY_BASE_SECONDS": "1",
@@ -42,7 +40,7 @@ class WorkerProcess:
             **self.env,
         }
         log = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
