@@ -3,7 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
-PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/briefroom
+# One database name per checkout, so two clones on one machine never share a test database.
+CHECKOUT_ID := $(shell printf '%s' "$(CURDIR)" | cksum | cut -d' ' -f1)
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/briefroom_$(CHECKOUT_ID)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -24,7 +26,8 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 run: demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} TASKS_IN_THREADS=$${TASKS_IN_THREADS:-true} \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 check: install
 	$(BIN)/ruff check .

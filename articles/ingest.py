@@ -269,7 +269,8 @@ def _update_metadata(article_id: int, **values: str) -> None:
 def enqueue_image(article_id: int) -> None:
     try:
         from articles.tasks import fetch_article_image
+        from digest.inprocess import enqueue
 
-        fetch_article_image.delay(article_id)
+        enqueue(fetch_article_image, article_id)
     except Exception:  # broker down: the image is optional, the sweeper does not retry it
         logger.warning("could not queue the lead image of article %s", article_id)

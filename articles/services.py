@@ -130,8 +130,10 @@ def enqueue_fetch(article_id: int) -> None:
         from articles.tasks import fetch_article
     except ImportError:  # ingestion not installed in this deployment
         return
+    from digest.inprocess import enqueue
+
     try:
-        fetch_article.delay(article_id)
+        enqueue(fetch_article, article_id)
     except Exception:  # broker down: the article stays pending and the sweeper retries
         logger.warning("could not queue fetch of article %s; left pending", article_id)
 

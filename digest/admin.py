@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import (
     Http404,
     HttpRequest,
@@ -26,11 +28,34 @@ class DigestAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+admin.site.site_header = "Briefroom newsroom"
+admin.site.site_title = "Briefroom"
+admin.site.index_title = "Collect, assemble, ship"
+
+
 class EntryInline(SortableTabularInline):
     model = Entry
-    fields = ["article", "section", "title_override", "summary_override", "image_override"]
+    fields = [
+        "article",
+        "section",
+        "fetch_state",
+        "title_override",
+        "summary_override",
+        "image_override",
+    ]
+    readonly_fields = ["fetch_state"]
     autocomplete_fields = ["article"]
     extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 30})},
+    }
+
+    @admin.display(description="fetched")
+    def fetch_state(self, obj: Entry) -> str:
+        if not obj.pk:
+            return ""
+        return obj.article.get_fetch_state_display()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # A published issue never loses an entry: unpublish first.
@@ -66,6 +91,9 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
     inlines = [EntryInline]
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/digest/issue/change_form.html"
+    formfield_overrides = {
+        models.PositiveIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 14ch"})}
+    }
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: Issue) -> str:

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "digest.pagecache.PageCacheMiddleware",  # before sessions: cached public pages skip them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,6 +167,9 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, run queued work on a small in-process thread pool instead of inside
+# the request, so pasting fifty URLs returns at once (`make run` turns this on).
+TASKS_IN_THREADS = env_bool("TASKS_IN_THREADS", False) and CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -214,6 +218,10 @@ CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
     # Heartbeats queued while no worker runs are worthless once one is back.
     "options": {"expires": WORKER_HEARTBEAT_INTERVAL},
 }
+# Whole public responses cached for anonymous readers (digest/pagecache.py). Entries are
+# dropped by any content edit; the timeout only bounds what a missed edit could cost.
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 3600)  # seconds
 
 # Outbound fetching of editor-supplied URLs.
 FETCH_ALLOWLIST = env_list("FETCH_ALLOWLIST")
