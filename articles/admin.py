@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.html import format_html
 
 from articles.forms import AddUrlsForm
+from articles.imagestore import ImageRejected, lead_image_store, upload_as_image
 from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
 from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text, enqueue_fetch
 
@@ -33,8 +36,26 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["image"]  # the admin adds the rest from its own field list
+
+    def clean_image(self):
+        uploaded = self.cleaned_data.get("image")
+        if not isinstance(uploaded, UploadedFile):
+            return uploaded
+        try:
+            image, processed = upload_as_image(uploaded)
+        except ImageRejected as exc:
+            raise forms.ValidationError(exc.message) from None
+        self.processed_image = processed
+        return image
+
+
 @admin.register(Article)
 class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["thumbnail", "display_title", "source", "kind", "fetch_badge", "published_at"]
     list_display_links = ["display_title"]
     list_filter = ["kind", "fetch_state", "source__kind", "tags"]
@@ -183,6 +204,11 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
+        processed = getattr(form, "processed_image", None)
+        if processed is not None:
+            # The upload was re-encoded in the form; keep that copy and make its thumbnail.
+            obj.image = None
+            lead_image_store(obj, processed, source_url="")
         if change:
             obj.mark_edited([f for f in form.changed_data if f in SCRAPED_FIELDS])
         else:

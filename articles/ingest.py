@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,7 +17,7 @@ from articles import fetcher
 from articles.canonical import InvalidURL, canonicalize_url, kind_for_url
 from articles.extractors import Extracted, NotAnArticle, extract, fetch_url_for
 from articles.fetcher import FetchError
-from articles.images import ImageRejected, process_image, random_image_name
+from articles.imagestore import ImageRejected, image_process, lead_image_store
 from articles.models import Article, RelatedLink
 from articles.politeness import github_headers
 from articles.services import site_domain
@@ -232,30 +231,16 @@ def article_fetch_image(article_id: int) -> str:
         return "unchanged"
     try:
         result = fetcher.fetch(article.image_url, purpose="image")
-        processed = process_image(result.body)
+        processed = image_process(result.body)
     except (FetchError, ImageRejected) as exc:
         message = getattr(exc, "message", str(exc))
         _update_metadata(article_id, image_error=message)
         logger.info("lead image of article %s not stored: %s", article_id, message)
         return "failed"
-    name = random_image_name(processed.extension)
-    thumb_name = name.rsplit(".", 1)[0] + f"-thumb.{processed.thumb_format}"
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
-        old = [f.name for f in (article.image, article.image_thumbnail) if f]
-        article.image.save(name, ContentFile(processed.data), save=False)
-        article.image_thumbnail.save(thumb_name, ContentFile(processed.thumbnail), save=False)
-        article.image_width, article.image_height = processed.width, processed.height
-        if not article.image_alt:
-            article.image_alt = article.title[:300]
-        article.metadata = {
-            **article.metadata,
-            "image_source": article.image_url,
-            "image_error": "",
-        }
+        lead_image_store(article, processed, source_url=article.image_url)
         article.save()
-        storage = article.image.storage
-        transaction.on_commit(lambda: [storage.delete(n) for n in old if storage.exists(n)])
     return "stored"
 
 

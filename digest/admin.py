@@ -4,6 +4,7 @@ from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import (
     Http404,
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from articles.imagestore import ImageRejected, upload_as_image
 from digest import services
 from digest.exporters import ExportFormat, export_filename, export_issue
 from digest.models import Digest, Entry, Issue
@@ -33,8 +35,25 @@ admin.site.site_title = "Briefroom"
 admin.site.index_title = "Collect, assemble, ship"
 
 
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = Entry
+        fields = ["image_override"]  # the admin adds the rest from its own field list
+
+    def clean_image_override(self):
+        uploaded = self.cleaned_data.get("image_override")
+        if not isinstance(uploaded, UploadedFile):
+            return uploaded
+        try:
+            image, _ = upload_as_image(uploaded)
+        except ImageRejected as exc:
+            raise forms.ValidationError(exc.message) from None
+        return image
+
+
 class EntryInline(SortableTabularInline):
     model = Entry
+    form = EntryForm
     fields = [
         "article",
         "section",

@@ -176,3 +176,51 @@ def test_entries_of_an_issue_are_numbered_by_position() -> None:
     EntryFactory(issue=issue, position=2)
     EntryFactory(issue=issue, position=1, section=Entry.Section.OTHERS)
     assert [e.section for e in issue.entries.all()] == ["others", "main"]
+
+
+def jpeg_with_gps() -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (640, 400), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0)}  # GPS position
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def test_uploaded_lead_image_is_re_encoded_without_metadata(editor_client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(editor_client.get(url))
+    data["image"] = SimpleUploadedFile("holiday.jpg", jpeg_with_gps(), "image/jpeg")
+    data["image_alt"] = "蓝色的示意图"
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert "holiday" not in article.image.name
+    assert (article.image_width, article.image_height) == (640, 400)
+    assert article.image_thumbnail
+    with Image.open(article.image.path) as stored:
+        assert not stored.getexif()
+    assert article.is_edited("image")
+
+
+def test_uploading_something_that_is_not_an_image_is_refused(editor_client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    article = ArticleFactory()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(editor_client.get(url))
+    data["image"] = SimpleUploadedFile("x.jpg", b"<svg onload=alert(1)>", "image/jpeg")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image"]
+    article.refresh_from_db()
+    assert not article.image
