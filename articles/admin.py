@@ -15,7 +15,7 @@ from articles.imagestore import ImageRejected, lead_image_store, upload_as_image
 from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
 from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text, enqueue_fetch
 
-FETCH_BADGE_COLOURS = {
+FETCH_BADGE_COLOURS: dict[str, str] = {
     Article.FetchState.PENDING: "#777",
     Article.FetchState.FETCHING: "#1f6feb",
     Article.FetchState.DONE: "#1a7f37",

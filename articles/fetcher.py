@@ -347,10 +347,10 @@ def _parse_host(url: str, raw: str, bracketed: bool) -> tuple[str, IPAddress | N
     if not host or not _HOST_CHARS.match(host) or ".." in host or len(host) > 253:
         raise _invalid(url, "the host name is malformed")
     if _ends_in_number(host):
-        address = _parse_ipv4(host)
-        if address is None:
+        ipv4 = _parse_ipv4(host)
+        if ipv4 is None:
             raise _invalid(url, f"{host} is not a valid IPv4 address")
-        return str(address), address
+        return str(ipv4), ipv4
     return host, None
 
 
@@ -587,7 +587,7 @@ class _PinnedMixin:
         deadline: _Deadline | None = None,
         **kwargs: object,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.pinned = pinned
         self.deadline = deadline
 
@@ -629,19 +629,30 @@ class _Exchange:
         self.target = target
         self.deadline = _Deadline(seconds)
         connect = min(float(_setting("FETCH_CONNECT_TIMEOUT")), seconds)
-        kwargs: dict[str, object] = {
-            "maxsize": 1,
-            "retries": False,
-            "timeout": urllib3.Timeout(connect=connect, read=seconds),
-            "pinned": tuple(addresses),
-            "deadline": self.deadline,
-        }
+        timeout = urllib3.Timeout(connect=connect, read=seconds)
+        pinned = tuple(addresses)
         if target.scheme == "https":
-            kwargs["cert_reqs"] = "CERT_REQUIRED"
-            kwargs["ca_certs"] = _setting("FETCH_CA_BUNDLE") or None
-            self.pool: HTTPConnectionPool = _PinnedHTTPSPool(target.host, target.port, **kwargs)
+            self.pool: HTTPConnectionPool = _PinnedHTTPSPool(
+                target.host,
+                target.port,
+                maxsize=1,
+                retries=False,
+                timeout=timeout,
+                cert_reqs="CERT_REQUIRED",
+                ca_certs=_setting("FETCH_CA_BUNDLE") or None,
+                pinned=pinned,
+                deadline=self.deadline,
+            )
         else:
-            self.pool = _PinnedHTTPPool(target.host, target.port, **kwargs)
+            self.pool = _PinnedHTTPPool(
+                target.host,
+                target.port,
+                maxsize=1,
+                retries=False,
+                timeout=timeout,
+                pinned=pinned,
+                deadline=self.deadline,
+            )
         self.response: BaseHTTPResponse | None = None
 
     def send(self, method: str, headers: dict[str, str], body: bytes | None = None):

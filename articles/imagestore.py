@@ -33,7 +33,7 @@ def lead_image_store(article: Article, processed: ProcessedImage, *, source_url:
     """Put the image and its thumbnail on the article; old files go once this commits."""
     name = random_image_name(processed.extension)
     thumb_name = name.rsplit(".", 1)[0] + f"-thumb.{processed.thumb_format}"
-    old = [f.name for f in (article.image, article.image_thumbnail) if f]
+    old = [f.name for f in (article.image, article.image_thumbnail) if f.name]
     article.image.save(name, ContentFile(processed.data), save=False)
     article.image_thumbnail.save(thumb_name, ContentFile(processed.thumbnail), save=False)
     article.image_width, article.image_height = processed.width, processed.height
@@ -41,4 +41,10 @@ def lead_image_store(article: Article, processed: ProcessedImage, *, source_url:
         article.image_alt = article.title[:300]
     article.metadata = {**article.metadata, "image_source": source_url, "image_error": ""}
     storage = article.image.storage
-    transaction.on_commit(lambda: [storage.delete(n) for n in old if storage.exists(n)])
+
+    def delete_old() -> None:
+        for n in old:
+            if storage.exists(n):
+                storage.delete(n)
+
+    transaction.on_commit(delete_old)

@@ -144,7 +144,7 @@ def _apply(article: Article, data: Extracted, final_url: str) -> None:
 def _replace_links(article: Article, data: Extracted) -> None:
     article.links.all().delete()
     seen: set[str] = set()
-    links = []
+    links: list[RelatedLink] = []
     for link in data.related_links:
         if link.url in seen or link.url == article.canonical_url:
             continue

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 
 from articles.canonical import (
@@ -22,7 +22,7 @@ from sources.services import source_get_or_create
 
 logger = logging.getLogger(__name__)
 
-User = AbstractBaseUser | AnonymousUser | None
+Editor = User | AnonymousUser | None
 _URL_IN_TEXT = re.compile(
     r"""(?:https?://|(?<![\w/.])(?:www\.|mp\.weixin\.qq\.com/))[^\s<>"'，。、）)]+"""
 )
@@ -56,7 +56,7 @@ def urls_in_text(text: str) -> list[str]:
     return [m.group(0).rstrip(".,;:!?") for m in _URL_IN_TEXT.finditer(text)]
 
 
-def article_create(*, url: str, by: User = None, fetch: bool = True) -> tuple[Article, bool]:
+def article_create(*, url: str, by: Editor = None, fetch: bool = True) -> tuple[Article, bool]:
     """The article for this URL, created (and queued for fetching) if new.
 
     Concurrent calls with variants of one URL give one row: the unique canonical URL
@@ -72,7 +72,7 @@ def article_create(*, url: str, by: User = None, fetch: bool = True) -> tuple[Ar
         canonical_url=canonical,
         kind=kind,
         source=_initial_source(kind, canonical),
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=by if by is not None and by.is_authenticated else None,
     )
     try:
         with transaction.atomic():
@@ -96,7 +96,7 @@ def _initial_source(kind: str, canonical: str):
     return None
 
 
-def articles_add_from_text(*, text: str, by: User = None, fetch: bool = True) -> list[AddResult]:
+def articles_add_from_text(*, text: str, by: Editor = None, fetch: bool = True) -> list[AddResult]:
     """Add every URL found in pasted text; bad ones are reported, not dropped silently."""
     results: list[AddResult] = []
     candidates = [line.strip() for line in text.splitlines() if line.strip()]
@@ -111,7 +111,7 @@ def articles_add_from_text(*, text: str, by: User = None, fetch: bool = True) ->
     return results
 
 
-def _add_one(url: str, *, by: User, fetch: bool, seen: set[str]) -> AddResult:
+def _add_one(url: str, *, by: Editor, fetch: bool, seen: set[str]) -> AddResult:
     try:
         canonical = canonicalize_url(url)
     except InvalidURL as exc:
@@ -138,7 +138,7 @@ def enqueue_fetch(article_id: int) -> None:
         logger.warning("could not queue fetch of article %s; left pending", article_id)
 
 
-def article_update(*, article: Article, data: dict, by: User = None) -> Article:
+def article_update(*, article: Article, data: dict, by: Editor = None) -> Article:
     """Apply an editor's changes and remember which scraped fields they now own."""
     changed = [name for name, value in data.items() if getattr(article, name) != value]
     for name in changed:

@@ -20,8 +20,8 @@ class SubscriptionForm(forms.ModelForm):
 
 class DeliveryInline(admin.TabularInline):
     model = WebhookDelivery
-    fields = ["event", "state", "status_code", "attempts", "last_error", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["event", "state", "status_code", "attempts", "last_error", "created_at"]
+    fields = [*readonly_fields]
     extra = 0
     max_num = 0
     can_delete = False

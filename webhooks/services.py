@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -77,7 +78,7 @@ def event_emit(*, event: str, build_payload: Any) -> list[WebhookDelivery]:
         for s in subscribers
     ]
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
+        transaction.on_commit(functools.partial(_enqueue, delivery.pk))
     return deliveries
 
 
