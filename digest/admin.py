@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
@@ -124,7 +126,8 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
         )
 
     def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
+        # Form initial values of any type, as a form's `initial` takes (the stubs say strings).
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         digest = Digest.objects.first()
         if digest and "digest" not in initial:
             from django.utils import timezone

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import NotRequired, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -17,7 +18,20 @@ from digest.permissions import EDITORS
 from digest.services import entry_add, issue_create, issue_publish
 from sources.services import source_get_or_create
 
-DEMO_ARTICLES = [
+
+class DemoSpec(TypedDict):
+    """One sample article: where it lives, how it is shown, and what the editor added."""
+
+    url: str
+    title: str
+    publication: tuple[str, str]  # (source kind, source name)
+    author: NotRequired[str]
+    summary: NotRequired[str]
+    links: NotRequired[list[tuple[str, str]]]
+    tags: NotRequired[list[str]]
+
+
+DEMO_ARTICLES: list[DemoSpec] = [
     {
         "url": "https://arxiv.org/abs/1706.03762",
         "title": "Attention Is All You Need",
@@ -61,7 +75,7 @@ DEMO_ARTICLES = [
         "tags": ["TinyML"],
     },
 ]
-DEMO_OTHERS = [
+DEMO_OTHERS: list[DemoSpec] = [
     {
         "url": "https://example.com/briefroom/weekly-reading-list",
         "title": "本周延伸阅读清单",
@@ -75,7 +89,7 @@ DEMO_OTHERS = [
 ]
 
 
-def _demo_article(spec: dict) -> Article:
+def _demo_article(spec: DemoSpec) -> Article:
     article, _ = article_create(url=spec["url"], fetch=False)
     kind, name = spec["publication"]
     article.title = spec["title"]

@@ -49,7 +49,7 @@ class FullContentAtom(Atom1Feed):
 class IssuesFeed(Feed):
     """The latest published issues; `obj` is a digest, or None for the whole site."""
 
-    feed_type = FullContentRss
+    feed_type: type[FullContentRss | FullContentAtom] = FullContentRss
 
     def get_object(self, request: HttpRequest, digest: Digest | None = None) -> Digest | None:
         return digest

@@ -108,7 +108,8 @@ def _import(house: HouseIssue, *, digest: Digest, number: int, status: str, by) 
                     entry.summary_override = summary
             entry.save()
     kept = {e for e in issue.entries.values_list("article__canonical_url", flat=True)}
-    listed = {canonicalize_url(i.url) for i in [*house.entries, *house.others]}
+    every_item: list[HouseEntry | HouseOther] = [*house.entries, *house.others]
+    listed = {canonicalize_url(i.url) for i in every_item}
     for url in sorted(kept - listed):
         result.warnings.append(f"kept an entry the file no longer lists: {url}")
     return result

@@ -142,6 +142,9 @@ class Entry(models.Model):
     image_override = models.ImageField(upload_to="entries/", blank=True, max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not stored: the API sets it on the entries it numbers (1-based, within the section).
+    number_in_section: int
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name_plural = "entries"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from articles.models import Article, RelatedLink, Tag
 from digest.models import Digest, Entry, Issue
 from sources.models import Source
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 _PLACEHOLDER = re.compile(r"\{(digest|number|count)\}")
 
@@ -222,13 +226,26 @@ def source_for_reader(slug: str) -> Source | None:
     return Source.objects.filter(slug=slug, articles__entries__issue__in=published).first()
 
 
+class NeighbourAnnotations(TypedDict):
+    """The neighbours `archive_issue_get` annotates: None when there is none."""
+
+    previous_number: int | None
+    previous_title: str | None
+    next_number: int | None
+    next_title: str | None
+
+
+def _has_neighbours(issue: Issue) -> TypeGuard[WithAnnotations[Issue, NeighbourAnnotations]]:
+    return hasattr(issue, "previous_number")
+
+
 def issue_neighbours(issue: Issue) -> tuple[Issue | None, Issue | None]:
     """The published issues before and after this one in its digest, for the pager.
 
     Uses `archive_issue_get`'s annotations when present, else two small queries (the
     admin preview passes a plain issue).
     """
-    if hasattr(issue, "previous_number"):
+    if _has_neighbours(issue):
         neighbours = [
             Issue(digest=issue.digest, number=number, title=title or "")
             if number is not None

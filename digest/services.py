@@ -77,8 +77,10 @@ def issue_update(*, issue: Issue, data: dict) -> Issue:
     """Change an issue's own fields; a published issue announces the change after commit."""
     changed = [name for name in ISSUE_EDITABLE_FIELDS if name in data]
     number = data.get("number")
-    taken = Issue.objects.filter(digest=issue.digest, number=number).exclude(pk=issue.pk)
-    if number is not None and taken.exists():
+    if (
+        number is not None
+        and Issue.objects.filter(digest=issue.digest, number=number).exclude(pk=issue.pk).exists()
+    ):
         raise IssueError(f"{issue.digest.name} already has an issue number {number}")
     for name in changed:
         setattr(issue, name, data[name])

@@ -1,4 +1,6 @@
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -44,9 +46,12 @@ class Command(BaseCommand):
         if failures:
             raise CommandError(f"{failures} of {len(files)} file(s) could not be imported")
 
-    def _progress(self, files: list[Path]):
+    def _progress(self, files: list[Path]) -> Iterable[Path]:
         if len(files) < 2:
             return files
         from tqdm import tqdm
 
-        return tqdm(files, desc="Importing", unit="issue", file=self.stderr._out)
+        # The bar draws on the raw stream: OutputWrapper would end each redraw with a newline.
+        # Its stub types unknown attributes as methods, so name the stream's real type.
+        stream = cast(TextIO, self.stderr._out)
+        return tqdm(files, desc="Importing", unit="issue", file=stream)
