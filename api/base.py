@@ -2,33 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from api.errors import BadRequest, exception_handler
 from api.pagination import PageNumber
 
+if TYPE_CHECKING:
+    # Stub-only: a permission class, or two combined with & or |.
+    from rest_framework.permissions import _PermissionClass
+
 MAX_ID = 2**63 - 1
 MAX_POSITIVE_INT = 2**31 - 1
+
+
+def current_rate(scope: str | None) -> str | None:
+    """The scope's rate ("100/hour") as the settings say now, not as they were at import."""
+    if scope is None:
+        return None
+    # The stubs type these rates as numbers; DRF's throttles take "number/period" strings.
+    rates = cast(dict[str, str | None], api_settings.DEFAULT_THROTTLE_RATES)
+    return rates.get(scope)
 
 
 class AnonThrottle(AnonRateThrottle):
     """Reads the rate on every request, so tests can change it with the settings fixture."""
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return current_rate(self.scope)
 
 
 class UserThrottle(UserRateThrottle):
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return current_rate(self.scope)
 
 
 PUBLIC = "public"
@@ -51,8 +65,8 @@ class MethodPermissions(permissions.BasePermission):
 
 
 class ApiMixin:
-    throttle_classes = [AnonThrottle, UserThrottle]
-    permission_classes = [MethodPermissions]
+    throttle_classes: Sequence[type[BaseThrottle]] = [AnonThrottle, UserThrottle]
+    permission_classes: Sequence[_PermissionClass] = [MethodPermissions]
     perms: dict[str, str] = {}
 
     def get_exception_handler(self):

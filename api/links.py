@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+from rest_framework.fields import Field
+
+
+def serializer_context(field: Field) -> dict[str, Any]:
+    """The field's context: the dict its serializer was given, which caches the base URL.
+
+    DRF hands back that same dict; its stubs type it as a read-only Mapping.
+    """
+    return cast(dict[str, Any], field.context)
 
 
 def base_url(request: Any = None) -> str:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.links import api_url, file_url
+from api.links import api_url, file_url, serializer_context
 from articles.models import Article, RelatedLink, Tag
 from digest.exporters import ExportFormat
 from digest.models import Digest, Entry, Issue
@@ -31,10 +31,16 @@ class LinkField(serializers.Field):
 
     def to_representation(self, value: Any) -> str:
         args = [attrgetter(lookup)(value) for lookup in self.lookups]
-        return api_url(self.context, self.view_name, *args)
+        return api_url(serializer_context(self), self.view_name, *args)
 
 
-def choice_field(name: str, choices: type[models.TextChoices]) -> type[serializers.ChoiceField]:
+class ChoiceFieldFactory(Protocol):
+    """A ChoiceField class whose choices are built in: it takes only the field options."""
+
+    def __call__(self, **kwargs: Any) -> serializers.ChoiceField: ...
+
+
+def choice_field(name: str, choices: type[models.TextChoices]) -> ChoiceFieldFactory:
     """A choice field whose enum gets its own component name (two models have a `kind`)."""
 
     @extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=name)
@@ -52,7 +58,9 @@ ArticleKindField = choice_field("ArticleKindEnum", Article.Kind)
 class ErrorDetailOutput(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable: invalid, not_found, conflict, …")
     message = serializers.CharField(help_text="What went wrong, for people.")
-    fields = serializers.DictField(
+    # A declared field named `fields`: SerializerMetaclass takes it off the class, so it does
+    # not shadow Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per input field (dotted paths for nested input).",
     )
@@ -158,7 +166,7 @@ class ArticleSummaryOutput(serializers.ModelSerializer):
 
     url = LinkField("article-detail")
     kind = ArticleKindField()
-    source = SourceSummaryOutput(allow_null=True)
+    source = SourceSummaryOutput(allow_null=True)  # type: ignore[assignment]  # a field name
     image = serializers.SerializerMethodField()
     links = RelatedLinkOutput(many=True)
     tags = TagOutput(many=True)
@@ -183,7 +191,7 @@ class ArticleSummaryOutput(serializers.ModelSerializer):
 
     @extend_schema_field(ImageOutput(allow_null=True))
     def get_image(self, article: Article) -> dict[str, Any] | None:
-        return article_image(self.context, article)
+        return article_image(serializer_context(self), article)
 
 
 class ArticleOutput(ArticleSummaryOutput):
@@ -236,14 +244,14 @@ class EntryOutput(serializers.ModelSerializer):
     def get_image(self, entry: Entry) -> dict[str, Any] | None:
         if entry.image_override:
             return {
-                "url": file_url(self.context, entry.image_override),
+                "url": file_url(serializer_context(self), entry.image_override),
                 "thumbnail_url": None,
                 "origin_url": None,
                 "width": None,
                 "height": None,
                 "alt": entry.article.image_alt,
             }
-        return article_image(self.context, entry.article)
+        return article_image(serializer_context(self), entry.article)
 
 
 class IssueOutput(serializers.ModelSerializer):
@@ -251,7 +259,9 @@ class IssueOutput(serializers.ModelSerializer):
 
     url = LinkField("issue-detail")
     web_url = serializers.SerializerMethodField(help_text="The public page of the issue.")
-    digest = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    digest: serializers.SlugRelatedField[Digest] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     digest_url = LinkField("digest-detail", "digest.slug")
     canonical_api_url = LinkField("digest-issue-detail", "digest.slug", "number")
     is_published = serializers.BooleanField(read_only=True)
@@ -335,5 +345,5 @@ class IssueDetailOutput(IssueOutput):
         }
     )
     def get_exports(self, issue: Issue) -> dict[str, str]:
-        base = api_url(self.context, "issue-export", issue.pk)
+        base = api_url(serializer_context(self), "issue-export", issue.pk)
         return {fmt: f"{base}?format={fmt}" for fmt in ExportFormat.values}

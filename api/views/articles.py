@@ -52,10 +52,10 @@ class UrlInput(serializers.Serializer):
 
     def validate_url(self, value: str) -> str:
         try:
-            self.context["canonical"] = canonicalize_url(value)
+            canonical = canonicalize_url(value)
         except ValueError as exc:  # InvalidURL, or urlsplit's own complaint about a bad host
             raise serializers.ValidationError(f"not a usable URL: {exc}") from None
-        if len(self.context["canonical"]) > 2048:
+        if len(canonical) > 2048:
             raise serializers.ValidationError("URL is longer than 2048 characters")
         return value
 
@@ -152,7 +152,9 @@ class ArticleBulkCreateApi(ApiView):
 
 
 class RelatedLinkInput(serializers.Serializer):
-    label = serializers.CharField(max_length=100)
+    # Declared fields leave the class body (SerializerMetaclass collects them), so a field
+    # may share a name with a Field attribute such as `label` or `source`.
+    label = serializers.CharField(max_length=100)  # type: ignore[assignment]
     url = serializers.URLField(max_length=2048)
 
 
@@ -168,14 +170,14 @@ class ArticleDetailApi(ApiView):
         image_url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
         image_alt = serializers.CharField(required=False, allow_blank=True, max_length=300)
         published_at = serializers.DateTimeField(required=False, allow_null=True)
-        source = serializers.PrimaryKeyRelatedField(
+        source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a field name
             required=False, allow_null=True, queryset=Source.objects.all()
         )
         tags = serializers.ListField(
             child=serializers.CharField(max_length=64), required=False, max_length=50,
             help_text="Tag names; unknown ones are created.",
         )  # fmt: skip
-        links = RelatedLinkInput(
+        links = RelatedLinkInput(  # type: ignore[call-arg]  # many=True takes list kwargs
             many=True, required=False, max_length=50,
             help_text="Replaces the related links, in order.",
         )  # fmt: skip
