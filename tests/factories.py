@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 
 from articles.models import Article
 from digest.models import Digest, Entry, Issue
@@ -12,7 +12,7 @@ from digest.permissions import CONTRIBUTORS, EDITORS
 from sources.models import Source
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(factory.django.DjangoModelFactory[Source]):
     class Meta:
         model = Source
 
@@ -20,7 +20,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     kind = Source.Kind.WECHAT
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     class Meta:
         model = Article
 
@@ -31,7 +31,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     fetch_state = Article.FetchState.DONE
 
 
-class DigestFactory(factory.django.DjangoModelFactory):
+class DigestFactory(factory.django.DjangoModelFactory[Digest]):
     class Meta:
         model = Digest
         django_get_or_create = ("slug",)
@@ -40,7 +40,7 @@ class DigestFactory(factory.django.DjangoModelFactory):
     slug = "ai-brief"
 
 
-class IssueFactory(factory.django.DjangoModelFactory):
+class IssueFactory(factory.django.DjangoModelFactory[Issue]):
     class Meta:
         model = Issue
 
@@ -48,7 +48,7 @@ class IssueFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: 20210101 + n)
 
 
-class EntryFactory(factory.django.DjangoModelFactory):
+class EntryFactory(factory.django.DjangoModelFactory[Entry]):
     class Meta:
         model = Entry
 
@@ -57,15 +57,15 @@ class EntryFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
 
 
-def user_in_group(username: str, group: str):
+def user_in_group(username: str, group: str) -> User:
     user = get_user_model().objects.create_user(username=username, password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return user
 
 
-def editor(username: str = "eddie"):
+def editor(username: str = "eddie") -> User:
     return user_in_group(username, EDITORS)
 
 
-def contributor(username: str = "connie"):
+def contributor(username: str = "connie") -> User:
     return user_in_group(username, CONTRIBUTORS)

@@ -65,7 +65,7 @@ def contributor_api(contributor_user) -> APIClient:
 
 @pytest.fixture
 def digest(db) -> Digest:
-    return DigestFactory(numbering=Digest.Numbering.SEQUENTIAL)
+    return DigestFactory.create(numbering=Digest.Numbering.SEQUENTIAL)
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def make_issue(digest) -> Callable[..., Issue]:
         number = number or (Issue.objects.count() + 1)
         issue = Issue.objects.create(digest=digest, number=number, title=f"第 {number} 期")
         for position in range(1, main + others + 1):
-            article = ArticleFactory(
+            article = ArticleFactory.create(
                 image_url="https://img.example/lead.png",
                 image_width=640,
                 image_height=360,

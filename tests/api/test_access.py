@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_clients_read_articles_of_published_issues_only(anon, make_issue):
     published = make_issue(main=1, others=0, published=True)
     draft = make_issue(main=1, others=0)
-    loose = ArticleFactory()
+    loose = ArticleFactory.create()
     shown = published.entries.get().article
     hidden = draft.entries.get().article
 

@@ -63,7 +63,7 @@ def test_a_missing_url_is_a_field_error(contributor_api):
 
 
 def test_bulk_create_reports_each_url(contributor_api):
-    ArticleFactory(canonical_url="https://example.com/known")
+    ArticleFactory.create(canonical_url="https://example.com/known")
 
     response = contributor_api.post(
         "/api/v1/articles/bulk/",
@@ -97,8 +97,8 @@ def test_bulk_create_is_capped(contributor_api):
 
 
 def test_editing_marks_the_fields_an_editor_took_over(contributor_api):
-    article = ArticleFactory(title="抓取的标题", summary="")
-    source = SourceFactory(name="量子位")
+    article = ArticleFactory.create(title="抓取的标题", summary="")
+    source = SourceFactory.create(name="量子位")
 
     response = contributor_api.patch(
         f"/api/v1/articles/{article.pk}/",
@@ -121,7 +121,7 @@ def test_editing_marks_the_fields_an_editor_took_over(contributor_api):
 
 
 def test_a_bad_related_link_is_reported_by_its_place(contributor_api):
-    article = ArticleFactory()
+    article = ArticleFactory.create()
 
     response = contributor_api.patch(
         f"/api/v1/articles/{article.pk}/",
@@ -136,7 +136,7 @@ def test_a_bad_related_link_is_reported_by_its_place(contributor_api):
 def test_refetch_sets_the_article_pending_and_queues_it(
     contributor_api, django_capture_on_commit_callbacks, fetches
 ):
-    article = ArticleFactory(fetch_state=Article.FetchState.FAILED, fetch_error="timeout")
+    article = ArticleFactory.create(fetch_state=Article.FetchState.FAILED, fetch_error="timeout")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = contributor_api.post(f"/api/v1/articles/{article.pk}/refetch/")
@@ -147,8 +147,8 @@ def test_refetch_sets_the_article_pending_and_queues_it(
 
 
 def test_articles_filter_by_kind_fetch_state_source_and_tag(contributor_api):
-    github = ArticleFactory(kind="github", fetch_state="failed")
-    tagged = ArticleFactory(kind="arxiv")
+    github = ArticleFactory.create(kind="github", fetch_state="failed")
+    tagged = ArticleFactory.create(kind="arxiv")
     tagged.tags.create(name="论文", slug="paper")
 
     def ids(query: str) -> list[int]:

@@ -55,7 +55,7 @@ def test_contributors_create_and_edit_sources(contributor_api):
 
 
 def test_a_second_source_with_the_same_wechat_id_is_refused(contributor_api):
-    SourceFactory(name="量子位", wechat_biz="abc")
+    SourceFactory.create(name="量子位", wechat_biz="abc")
 
     response = contributor_api.post(
         "/api/v1/sources/", {"name": "别名", "kind": "wechat", "wechat_biz": "abc"}, format="json"
@@ -67,8 +67,8 @@ def test_a_second_source_with_the_same_wechat_id_is_refused(contributor_api):
 
 
 def test_sources_filter_by_kind(contributor_api):
-    SourceFactory(name="arXiv", kind="arxiv")
-    SourceFactory(name="机器之心")
+    SourceFactory.create(name="arXiv", kind="arxiv")
+    SourceFactory.create(name="机器之心")
 
     body = contributor_api.get("/api/v1/sources/?kind=arxiv").json()
 

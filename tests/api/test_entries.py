@@ -15,7 +15,7 @@ def entries_url(issue) -> str:
 
 def test_adding_an_article_by_id_appends_it_to_the_section(editor_api, make_issue):
     issue = make_issue(main=2, others=0)
-    article = ArticleFactory()
+    article = ArticleFactory.create()
 
     response = editor_api.post(
         entries_url(issue), {"article": article.pk, "section": "others"}, format="json"
@@ -88,7 +88,7 @@ def test_a_taken_position_is_refused(editor_api, make_issue):
     issue = make_issue(main=2, others=0)
 
     response = editor_api.post(
-        entries_url(issue), {"article": ArticleFactory().pk, "position": 2}, format="json"
+        entries_url(issue), {"article": ArticleFactory.create().pk, "position": 2}, format="json"
     )
 
     assert response.status_code == 400

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
@@ -170,10 +171,10 @@ def test_short_link_to_a_known_article_is_merged_keeping_everything(
 ) -> None:
     known = add(suide.url)
     article_update(article=known, data={"summary": "早就写好的摘要"})
-    first_issue_entry = EntryFactory(article=known)
+    first_issue_entry = EntryFactory.create(article=known)
     short = add("https://mp.weixin.qq.com/s/AnotherToken")
     article_update(article=short, data={"title": "短链接上的编辑标题"})
-    other_issue = IssueFactory()
+    other_issue = IssueFactory.create()
     Entry.objects.create(issue=other_issue, article=short, position=1)
     sites.serve(short.canonical_url, suide.body(pages_dir))
 
@@ -203,7 +204,9 @@ def test_lead_image_is_stored_once_with_a_thumbnail(sites, pages_dir, suide) -> 
     assert article.image_thumbnail
     with Image.open(article.image_thumbnail.path) as thumb:
         assert thumb.width <= 480
-    stored = list(Path(article.image.storage.location, "articles").rglob("*.*"))
+    storage = article.image.storage
+    assert isinstance(storage, FileSystemStorage)
+    stored = list(Path(storage.location, "articles").rglob("*.*"))
     assert len(stored) == 2  # the image and its thumbnail, nothing left over
 
 

@@ -54,7 +54,9 @@ def draft_and_scheduled() -> list[Issue]:
 def test_home_shows_the_latest_issue_of_each_digest_and_recent_issues(client) -> None:
     older = make_issue(number=20210212)
     latest = make_issue(number=20210219)
-    other = make_issue(digest=DigestFactory(name="Weekly ML", slug="weekly-ml", language="en"))
+    other = make_issue(
+        digest=DigestFactory.create(name="Weekly ML", slug="weekly-ml", language="en")
+    )
 
     html = client.get("/").content.decode()
 
@@ -178,7 +180,7 @@ def test_issue_page_links_previous_and_next_issues_of_the_digest(client) -> None
 
 def test_issue_page_has_social_cards_canonical_link_and_digest_language(client, settings) -> None:
     settings.SITE_URL = "https://briefroom.example"
-    digest = DigestFactory(name="Weekly ML", slug="weekly-ml", language="en")
+    digest = DigestFactory.create(name="Weekly ML", slug="weekly-ml", language="en")
     issue = make_issue(digest=digest, title="Sparse models")
 
     html = client.get(issue_url(issue)).content.decode()
@@ -200,7 +202,7 @@ def test_tag_and_source_pages_list_articles_of_published_issues_only(client) -> 
     published_article.save()
     draft = make_issue(entries=0, others=0, publish=False)
     hidden = make_article(title="草稿里的文章", source=source)
-    EntryFactory(issue=draft, article=hidden)
+    EntryFactory.create(issue=draft, article=hidden)
 
     tag_html = client.get(reverse("archive:tag", args=["论文"])).content.decode()
     source_html = client.get(reverse("archive:source", args=[source.slug])).content.decode()
@@ -254,7 +256,7 @@ def test_drafts_and_scheduled_issues_are_not_found_by_readers(client) -> None:
 
 
 def test_digest_tag_and_source_of_drafts_alone_are_not_found(client) -> None:
-    draft = make_issue(publish=False, digest=DigestFactory(name="Secret", slug="secret"))
+    draft = make_issue(publish=False, digest=DigestFactory.create(name="Secret", slug="secret"))
     article = draft.entries.first().article
     article.tags.add(tag("未公开"))
 

@@ -36,7 +36,7 @@ def make_article(**fields) -> Article:
     n = next(_numbers)
     fields.setdefault("summary", f"第 {n} 篇的**摘要**，说明为什么值得一读。")
     fields.setdefault("image_url", f"https://img.example.com/{n}.png")
-    article = ArticleFactory(**fields)
+    article = ArticleFactory.create(**fields)
     RelatedLink.objects.create(article=article, label="原文链接", url=f"https://paper.example/{n}")
     article.tags.add(tag("论文"), tag("开源"))
     return article
@@ -53,15 +53,15 @@ def make_issue(
 ) -> Issue:
     """An issue of `entries` numbered entries and `others` link-only ones."""
     extra = {"number": number} if number is not None else {}
-    issue = IssueFactory(
-        digest=digest or DigestFactory(),
+    issue = IssueFactory.create(
+        digest=digest or DigestFactory.create(),
         intro=DEFAULT_INTRO_TEMPLATE + "祝阅读愉快。",
         **extra,
         **fields,
     )
     for position in range(1, entries + others + 1):
         section = Entry.Section.MAIN if position <= entries else Entry.Section.OTHERS
-        EntryFactory(issue=issue, article=make_article(), position=position, section=section)
+        EntryFactory.create(issue=issue, article=make_article(), position=position, section=section)
     if publish:
         issue_publish(issue=issue)
     issue.refresh_from_db()

@@ -82,9 +82,9 @@ def test_export_needs_an_existing_issue() -> None:
 
 
 def test_export_asks_for_the_digest_when_numbers_collide() -> None:
-    EntryFactory(issue__number=5)
+    EntryFactory.create(issue__number=5)
     other = Digest.objects.create(name="B", slug="b")
-    EntryFactory(issue__number=5, issue__digest=other)
+    EntryFactory.create(issue__number=5, issue__digest=other)
     with pytest.raises(CommandError, match="--digest"):
         run("export_issue", "5")
     assert run("export_issue", "5", "--digest", "b").startswith("[TOC]")

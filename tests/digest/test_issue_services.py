@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_date_numbered_digest_numbers_issues_by_date() -> None:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     issue = issue_create(digest=digest, issue_date=dt.date(2021, 2, 19))
     second = issue_create(digest=digest, issue_date=dt.date(2021, 2, 19))
     assert issue.number == 20210219
@@ -40,14 +40,14 @@ def test_sequential_digest_counts_up() -> None:
 
 
 def test_taken_number_is_refused_clearly() -> None:
-    issue = IssueFactory(number=7)
+    issue = IssueFactory.create(number=7)
     with pytest.raises(IssueError, match="already has an issue number 7"):
         issue_create(digest=issue.digest, number=7)
 
 
 def test_entries_are_appended_in_order_without_duplicates() -> None:
-    issue = IssueFactory()
-    a, b = ArticleFactory(), ArticleFactory()
+    issue = IssueFactory.create()
+    a, b = ArticleFactory.create(), ArticleFactory.create()
     first, _ = entry_add(issue=issue, article=a)
     second, _ = entry_add(issue=issue, article=b, section="others")
     again, created = entry_add(issue=issue, article=a)
@@ -58,12 +58,12 @@ def test_entries_are_appended_in_order_without_duplicates() -> None:
 
 def test_unknown_section_is_refused() -> None:
     with pytest.raises(IssueError, match="unknown section"):
-        entry_add(issue=IssueFactory(), article=ArticleFactory(), section="sidebar")
+        entry_add(issue=IssueFactory.create(), article=ArticleFactory.create(), section="sidebar")
 
 
 def test_reorder_needs_every_entry_once() -> None:
-    issue = IssueFactory()
-    entries = [EntryFactory(issue=issue) for _ in range(3)]
+    issue = IssueFactory.create()
+    entries = [EntryFactory.create(issue=issue) for _ in range(3)]
     ids = [e.pk for e in reversed(entries)]
     entries_reorder(issue=issue, entry_ids=ids)
     assert list(issue.entries.values_list("pk", flat=True)) == ids
@@ -74,17 +74,17 @@ def test_reorder_needs_every_entry_once() -> None:
 
 
 def test_moving_between_sections() -> None:
-    entry = EntryFactory()
+    entry = EntryFactory.create()
     entry_move(entry=entry, section="others")
     entry.refresh_from_db()
     assert entry.section == "others"
 
 
 def test_publishing_needs_entries_and_announces_after_commit(django_capture_on_commit_callbacks):
-    issue = IssueFactory()
+    issue = IssueFactory.create()
     with pytest.raises(IssueError, match="at least one entry"):
         issue_publish(issue=issue)
-    EntryFactory(issue=issue)
+    EntryFactory.create(issue=issue)
     received = []
     issue_published.connect(lambda sender, issue, **kw: received.append(issue.pk), weak=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +95,7 @@ def test_publishing_needs_entries_and_announces_after_commit(django_capture_on_c
 
 
 def test_scheduled_issue_becomes_visible_when_due() -> None:
-    issue = EntryFactory().issue
+    issue = EntryFactory.create().issue
     soon = timezone.now() + dt.timedelta(hours=1)
     issue_publish(issue=issue, at=soon)
     assert issue.status == Issue.Status.SCHEDULED
@@ -108,7 +108,7 @@ def test_scheduled_issue_becomes_visible_when_due() -> None:
 
 
 def test_published_issue_never_loses_an_entry() -> None:
-    entry = EntryFactory()
+    entry = EntryFactory.create()
     issue_publish(issue=entry.issue)
     with pytest.raises(IssueError, match="unpublish it first"):
         entry_remove(entry=entry)
@@ -119,13 +119,13 @@ def test_published_issue_never_loses_an_entry() -> None:
 
 
 def test_article_in_an_issue_cannot_be_deleted() -> None:
-    entry = EntryFactory()
+    entry = EntryFactory.create()
     with pytest.raises(ProtectedError):
         entry.article.delete()
 
 
 def test_entry_overrides_leave_the_article_alone() -> None:
-    entry = EntryFactory(title_override="给读者的标题", summary_override="编辑的摘要")
+    entry = EntryFactory.create(title_override="给读者的标题", summary_override="编辑的摘要")
     assert entry.title == "给读者的标题"
     assert entry.summary == "编辑的摘要"
     assert entry.article.title != entry.title
@@ -158,7 +158,7 @@ def test_concurrent_issue_creation_never_shares_a_number() -> None:
 
 
 def test_publishing_twice_announces_once(django_capture_on_commit_callbacks) -> None:
-    issue = EntryFactory().issue
+    issue = EntryFactory.create().issue
     received = []
 
     def listener(sender, issue, **kwargs):

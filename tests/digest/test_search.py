@@ -34,7 +34,7 @@ def issue_with(**article_fields) -> Article:
     """A published issue whose one entry is an article with these fields."""
     issue = make_issue(entries=0, others=0, publish=False)
     article = make_article(**article_fields)
-    EntryFactory(issue=issue, article=article)
+    EntryFactory.create(issue=issue, article=article)
     issue_publish(issue=issue)
     return article
 
@@ -88,9 +88,11 @@ def test_an_editors_title_override_in_a_published_issue_is_searched(client) -> N
 
 def test_drafts_are_never_found(client) -> None:
     draft = make_issue(entries=0, others=0, publish=False, title="未发布的一期")
-    EntryFactory(issue=draft, article=make_article(title="草稿里的秘密文章"))
+    EntryFactory.create(issue=draft, article=make_article(title="草稿里的秘密文章"))
     published = make_issue(entries=1, others=0)
-    EntryFactory(issue=draft, article=published.entries.get().article, title_override="秘密改写")
+    EntryFactory.create(
+        issue=draft, article=published.entries.get().article, title_override="秘密改写"
+    )
 
     html = search_page(client, "秘密")
 

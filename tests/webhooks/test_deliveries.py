@@ -94,7 +94,7 @@ def test_drafts_changing_send_nothing(
 
 def test_article_fetch_signals_become_events(receiver, django_capture_on_commit_callbacks):
     subscribe(receiver, "article.fetched", "article.failed")
-    article = ArticleFactory(title="已抓取")
+    article = ArticleFactory.create(title="已抓取")
 
     with django_capture_on_commit_callbacks(execute=True):
         article_fetched.send(sender=type(article), article=article)
