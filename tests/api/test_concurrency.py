@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from django.db import connection, connections
@@ -15,6 +16,8 @@ from tests.support.services import unavailable
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
+T = TypeVar("T")
+
 
 @pytest.fixture(autouse=True)
 def _postgres() -> None:
@@ -22,17 +25,20 @@ def _postgres() -> None:
         unavailable("concurrency tests need PostgreSQL (set DATABASE_URL)")
 
 
-def at_once(count: int, call: Callable[[int], object]) -> list[object]:
-    """Run `call(i)` in `count` threads released together; results in thread order."""
+def at_once(count: int, call: Callable[[int], T]) -> list[T]:
+    """Run `call(i)` in `count` threads released together; results in thread order.
+
+    A call that raised re-raises here, in the test, instead of being lost in its thread.
+    """
     barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
+    outcomes: list[T | Exception | None] = [None] * count
 
     def worker(index: int) -> None:
         try:
             barrier.wait(timeout=10)
-            results[index] = call(index)
-        except Exception as exc:  # reported by the assertions, not lost in the thread
-            results[index] = exc
+            outcomes[index] = call(index)
+        except Exception as exc:
+            outcomes[index] = exc
         finally:
             connections.close_all()
 
@@ -41,6 +47,12 @@ def at_once(count: int, call: Callable[[int], object]) -> list[object]:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    results: list[T] = []
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, Exception):
+            raise outcome
+        assert outcome is not None, f"call {index} did not finish"
+        results.append(outcome)
     return results
 
 

@@ -537,6 +537,7 @@ def test_exhausted_github_rate_limit_is_transient_and_paces_the_next_call(local_
     error = fails(url)
 
     assert (error.code, error.transient) == ("rate_limited", True)
+    assert error.retry_after is not None
     assert 85 <= error.retry_after <= 91
     again = fails(other)
     assert again.code == "rate_limited"

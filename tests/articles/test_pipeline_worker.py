@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 
 from articles.models import Article
@@ -121,5 +122,7 @@ def test_worker_fills_in_articles_retries_and_survives_a_killed_process(
     assert len(slow_calls) >= 2, "the task was run again after its process was killed"
     assert Article.objects.filter(canonical_url__contains="slow.example.org").count() == 1
 
-    images = list(Path(wechat.image.storage.location, "articles").rglob("*.*"))
+    storage = wechat.image.storage
+    assert isinstance(storage, FileSystemStorage)
+    images = list(Path(storage.location, "articles").rglob("*.*"))
     assert len(images) == 2  # one image and one thumbnail

@@ -13,11 +13,15 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.cache import cache
 
 from tests.support.services import IN_CI, ROOT, unavailable
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,7 +75,7 @@ def chromium():
 class Tab:
     """A page with everything it logged that a reader would count as broken."""
 
-    page: object
+    page: Page
     errors: list[str] = field(default_factory=list)
 
 
@@ -90,12 +94,12 @@ def open_tab(chromium, live_server) -> Iterator:
         contexts.append(context)
         context.route("**/*", _offline(live_server.url))
         tab = Tab(page=context.new_page())
-        tab.page.on(
-            "console",
-            lambda message: (
-                message.type in ("error", "warning") and tab.errors.append(message.text)
-            ),
-        )
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type in ("error", "warning"):
+                tab.errors.append(message.text)
+
+        tab.page.on("console", on_console)
         tab.page.on("pageerror", lambda error: tab.errors.append(str(error)))
         return tab
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -164,7 +165,7 @@ def test_render_puts_related_links_after_the_summary_and_numbers_others_after_en
     ],
 )
 def test_render_refuses_fields_that_would_change_the_document_structure(
-    change: dict[str, object], complaint: str
+    change: dict[str, Any], complaint: str
 ) -> None:
     with pytest.raises(ValueError, match="entry 1") as caught:
         render_issue_markdown(issue_with(dataclasses.replace(entry(), **change)))

@@ -26,9 +26,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+# What socket.connect takes: (host, port, ...) for IP sockets, a path for Unix sockets.
+SocketAddress = tuple[Any, ...] | str | bytes
 
 
 @dataclass
@@ -345,7 +349,15 @@ class FakeResolver:
         if answers is None:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         number = int(port or 0)
-        results = []
+        results: list[
+            tuple[
+                socket.AddressFamily,
+                socket.SocketKind,
+                int,
+                str,
+                tuple[str, int] | tuple[str, int, int, int],
+            ]
+        ] = []
         for address in answers():
             if ":" in address:
                 results.append(
@@ -412,11 +424,11 @@ def connect_log(monkeypatch) -> ConnectionLog:
     real_connect_ex = socket.socket.connect_ex
     real_create = socket.create_connection
 
-    def connect(sock: socket.socket, address: object) -> None:
+    def connect(sock: socket.socket, address: SocketAddress) -> None:
         log.check(address)
         return real_connect(sock, address)
 
-    def connect_ex(sock: socket.socket, address: object) -> int:
+    def connect_ex(sock: socket.socket, address: SocketAddress) -> int:
         log.check(address)
         return real_connect_ex(sock, address)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -20,7 +21,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Skip locally, fail in CI: CI must never pass by skipping what it should test."""
     if IN_CI:
         pytest.fail(f"required in CI: {reason}", pytrace=False)

@@ -57,6 +57,7 @@ def receiver(settings) -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     host, port = server.server_address[:2]
+    assert isinstance(host, str)  # bound to an IPv4 literal above
     state["receiver"] = Receiver(url=f"http://{host}:{port}/hooks/briefroom")
     settings.FETCH_ALLOWLIST = [f"{host}:{port}"]
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
