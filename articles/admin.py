@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.html import format_html
 
-from articles.forms import AddUrlsForm
-from articles.imagestore import ImageRejected, lead_image_store, upload_as_image
+from articles.forms import AddUrlsForm, ReencodedImageField
+from articles.imagestore import lead_image_store
 from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
 from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text, enqueue_fetch
 
@@ -36,26 +35,9 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ArticleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = ["image"]  # the admin adds the rest from its own field list
-
-    def clean_image(self):
-        uploaded = self.cleaned_data.get("image")
-        if not isinstance(uploaded, UploadedFile):
-            return uploaded
-        try:
-            image, processed = upload_as_image(uploaded)
-        except ImageRejected as exc:
-            raise forms.ValidationError(exc.message) from None
-        self.processed_image = processed
-        return image
-
-
 @admin.register(Article)
 class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
-    form = ArticleAdminForm
+    formfield_overrides = {models.ImageField: {"form_class": ReencodedImageField}}
     list_display = ["thumbnail", "display_title", "source", "kind", "fetch_badge", "published_at"]
     list_display_links = ["display_title"]
     list_filter = ["kind", "fetch_state", "source__kind", "tags"]
@@ -204,7 +186,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        processed = getattr(form, "processed_image", None)
+        processed = getattr(form.cleaned_data.get("image"), "processed", None)
         if processed is not None:
             # The upload was re-encoded in the form; keep that copy and make its thumbnail.
             obj.image = None

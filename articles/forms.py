@@ -1,6 +1,26 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from articles.imagestore import ImageRejected, upload_as_image
 from articles.services import MAX_URLS_PER_BATCH
+
+
+class ReencodedImageField(forms.ImageField):
+    """Accepts an upload only as an image Pillow re-encodes, and keeps the re-encoded copy.
+
+    The returned file carries `.processed` (dimensions, thumbnail) for whoever saves it.
+    """
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if not isinstance(value, UploadedFile):
+            return value
+        try:
+            image, processed = upload_as_image(value)
+        except ImageRejected as exc:
+            raise forms.ValidationError(exc.message) from None
+        image.processed = processed  # type: ignore[attr-defined]  # read in the admin's save
+        return image
 
 
 class AddUrlsForm(forms.Form):

@@ -6,7 +6,6 @@ from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import (
     Http404,
@@ -19,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.imagestore import ImageRejected, upload_as_image
+from articles.forms import ReencodedImageField
 from digest import services
 from digest.exporters import ExportFormat, export_filename, export_issue
 from digest.models import Digest, Entry, Issue
@@ -37,25 +36,8 @@ admin.site.site_title = "Briefroom"
 admin.site.index_title = "Collect, assemble, ship"
 
 
-class EntryForm(forms.ModelForm):
-    class Meta:
-        model = Entry
-        fields = ["image_override"]  # the admin adds the rest from its own field list
-
-    def clean_image_override(self):
-        uploaded = self.cleaned_data.get("image_override")
-        if not isinstance(uploaded, UploadedFile):
-            return uploaded
-        try:
-            image, _ = upload_as_image(uploaded)
-        except ImageRejected as exc:
-            raise forms.ValidationError(exc.message) from None
-        return image
-
-
 class EntryInline(SortableTabularInline):
     model = Entry
-    form = EntryForm
     fields = [
         "article",
         "section",
@@ -68,6 +50,7 @@ class EntryInline(SortableTabularInline):
     autocomplete_fields = ["article"]
     extra = 0
     formfield_overrides = {
+        models.ImageField: {"form_class": ReencodedImageField},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 30})},
     }
