@@ -19,7 +19,7 @@ from articles.services import article_create, article_update
 from articles.tasks import sweep_stuck_articles
 from digest.models import Entry
 from tests.factories import EntryFactory, IssueFactory, editor
-from tests.support.manifest import page
+from tests.support.manifest import body, page
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def add(url: str) -> Article:
 
 def test_wechat_article_is_filled_in_from_its_page(sites, pages_dir, suide) -> None:
     article = add(suide.url)
-    sites.serve(article.canonical_url, suide.body(pages_dir))
+    sites.serve(article.canonical_url, body(pages_dir, suide))
     outcome = ingest.article_fetch(article.pk)
     article.refresh_from_db()
     assert outcome.state == "done", article.fetch_error
@@ -65,7 +65,7 @@ def test_arxiv_article_uses_the_export_api(sites, settings, local_server, pages_
     row = page(pages_dir, "kahkeng-arxiv.py_api_id_list_1111.2011v2.xml")
     settings.ARXIV_API_URL = local_server.url("/api/query")
     local_server.add(
-        "/api/query", 200, {"Content-Type": "application/atom+xml"}, row.body(pages_dir)
+        "/api/query", 200, {"Content-Type": "application/atom+xml"}, body(pages_dir, row)
     )
     article = add(row.url)
     ingest.article_fetch(article.pk)
@@ -84,7 +84,7 @@ def test_github_repository_uses_the_rest_api(sites, settings, local_server, page
         "/gh/repos/PyGithub/PyGithub",
         200,
         {"Content-Type": "application/json; charset=utf-8"},
-        row.body(pages_dir),
+        body(pages_dir, row),
     )
     article = add(row.url + "/tree/main/github")
     ingest.article_fetch(article.pk)
@@ -98,7 +98,7 @@ def test_github_repository_uses_the_rest_api(sites, settings, local_server, page
 def test_generic_page_gets_a_website_source(sites, pages_dir) -> None:
     row = page(pages_dir, WIRED)
     article = add(row.url)
-    sites.serve(article.canonical_url, row.body(pages_dir))
+    sites.serve(article.canonical_url, body(pages_dir, row))
     ingest.article_fetch(article.pk)
     article.refresh_from_db()
     assert article.fetch_state == "done", article.fetch_error
@@ -110,7 +110,7 @@ def test_generic_page_gets_a_website_source(sites, pages_dir) -> None:
 def test_expired_wechat_page_fails_with_a_readable_reason(sites, pages_dir) -> None:
     row = page(pages_dir, EXPIRED)
     article = add(row.url)
-    sites.serve(article.canonical_url, row.body(pages_dir))
+    sites.serve(article.canonical_url, body(pages_dir, row))
     ingest.article_fetch(article.pk)
     article.refresh_from_db()
     assert article.fetch_state == "failed"
@@ -144,7 +144,7 @@ def test_server_errors_are_retried_then_fail_for_good(sites) -> None:
 
 def test_refetch_keeps_what_the_editor_changed(sites, pages_dir, suide) -> None:
     article = add(suide.url)
-    sites.serve(article.canonical_url, suide.body(pages_dir))
+    sites.serve(article.canonical_url, body(pages_dir, suide))
     ingest.article_fetch(article.pk)
     article.refresh_from_db()
     article_update(article=article, data={"title": "编辑定的标题", "summary": "编辑写的摘要"})
@@ -158,7 +158,7 @@ def test_refetch_keeps_what_the_editor_changed(sites, pages_dir, suide) -> None:
 
 def test_short_wechat_link_is_rekeyed_to_the_permanent_one(sites, pages_dir, suide) -> None:
     short = add("https://mp.weixin.qq.com/s/Xy12ShortToken")
-    sites.serve(short.canonical_url, suide.body(pages_dir))
+    sites.serve(short.canonical_url, body(pages_dir, suide))
     ingest.article_fetch(short.pk)
     short.refresh_from_db()
     assert short.fetch_state == "done", short.fetch_error
@@ -176,7 +176,7 @@ def test_short_link_to_a_known_article_is_merged_keeping_everything(
     article_update(article=short, data={"title": "短链接上的编辑标题"})
     other_issue = IssueFactory.create()
     Entry.objects.create(issue=other_issue, article=short, position=1)
-    sites.serve(short.canonical_url, suide.body(pages_dir))
+    sites.serve(short.canonical_url, body(pages_dir, suide))
 
     outcome = ingest.article_fetch(short.pk)
 
@@ -193,7 +193,7 @@ def test_short_link_to_a_known_article_is_merged_keeping_everything(
 
 def test_lead_image_is_stored_once_with_a_thumbnail(sites, pages_dir, suide) -> None:
     article = add(suide.url)
-    sites.serve(article.canonical_url, suide.body(pages_dir))
+    sites.serve(article.canonical_url, body(pages_dir, suide))
     sites.serve(suide.image_url, png_bytes((800, 600)), "image/png")
     ingest.article_fetch(article.pk)
     assert ingest.article_fetch_image(article.pk) == "stored"
@@ -212,7 +212,7 @@ def test_lead_image_is_stored_once_with_a_thumbnail(sites, pages_dir, suide) -> 
 
 def test_a_failed_image_never_fails_the_article(sites, pages_dir, suide) -> None:
     article = add(suide.url)
-    sites.serve(article.canonical_url, suide.body(pages_dir))
+    sites.serve(article.canonical_url, body(pages_dir, suide))
     sites.serve(suide.image_url, b"<html>not an image</html>", "text/html")
     ingest.article_fetch(article.pk)
     assert ingest.article_fetch_image(article.pk) == "failed"
@@ -246,7 +246,7 @@ def test_article_is_saved_pending_when_the_broker_is_down(settings) -> None:
 def test_sweeper_requeues_stuck_articles(sites, pages_dir, suide, settings) -> None:
     settings.FETCH_SWEEP_PENDING_AFTER = 0
     article = add(suide.url)
-    sites.serve(article.canonical_url, suide.body(pages_dir))
+    sites.serve(article.canonical_url, body(pages_dir, suide))
     Article.objects.filter(pk=article.pk).update(updated_at="2020-01-01T00:00:00Z")
     assert sweep_stuck_articles() == 1  # tasks run in-process without a broker
     article.refresh_from_db()
@@ -257,7 +257,7 @@ def test_add_articles_command_prints_one_json_line_per_url(sites, pages_dir, sui
     sites.serve(
         "https://mp.weixin.qq.com/s?__biz=MzAxMzgxNzUxOA==&mid=2650804290&idx=8"
         "&sn=d625de357b53f96d710aca4e6ec7f57c",
-        suide.body(pages_dir),
+        body(pages_dir, suide),
     )
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_info:

@@ -14,7 +14,7 @@ def test_articles_are_fetched_in_the_background_without_a_broker(
     settings, sites, pages_dir
 ) -> None:
     require_postgres()
-    from tests.support.manifest import page
+    from tests.support.manifest import body, page
 
     settings.TASKS_IN_THREADS = True
     row = page(pages_dir, "postlight_wired_airplane_tires_2016.html")
@@ -23,7 +23,7 @@ def test_articles_are_fetched_in_the_background_without_a_broker(
         time.sleep(0.5)
         from tests.support.httpserver import send_static
 
-        send_static(handler, 200, {"Content-Type": "text/html"}, row.body(pages_dir))
+        send_static(handler, 200, {"Content-Type": "text/html"}, body(pages_dir, row))
 
     sites.serve("https://www.wired.com/2016/08/airplane-tires/", b"", handler=slowly)
     started = time.monotonic()

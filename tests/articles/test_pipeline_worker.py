@@ -16,7 +16,7 @@ from articles.models import Article
 from articles.services import article_create
 from tests.articles.test_ingest import SUIDE, WIRED, png_bytes
 from tests.support.httpserver import send_static
-from tests.support.manifest import page
+from tests.support.manifest import body, page
 from tests.support.sites import SiteMap
 from tests.support.worker import WorkerProcess, broker, require_postgres
 
@@ -43,7 +43,7 @@ def test_worker_fills_in_articles_retries_and_survives_a_killed_process(
         "https://mp.weixin.qq.com/s?__biz=MzAxMzgxNzUxOA==&mid=2650804290&idx=8"
         "&sn=d625de357b53f96d710aca4e6ec7f57c"
     )
-    site.serve(wechat_url, suide.body(pages_dir))
+    site.serve(wechat_url, body(pages_dir, suide))
     site.serve(suide.image_url, png_bytes((320, 200)), "image/png")
 
     flaky_calls = []
@@ -53,7 +53,7 @@ def test_worker_fills_in_articles_retries_and_survives_a_killed_process(
         if len(flaky_calls) == 1:
             send_static(handler, 503, {"Content-Type": "text/plain", "Retry-After": "1"}, b"busy")
         else:
-            send_static(handler, 200, {"Content-Type": "text/html"}, wired.body(pages_dir))
+            send_static(handler, 200, {"Content-Type": "text/html"}, body(pages_dir, wired))
 
     site.serve(wired.url, b"", handler=flaky)
 
