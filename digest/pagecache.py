@@ -60,7 +60,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.core.cache.backends.redis import RedisCache, RedisSerializer
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -113,7 +113,15 @@ def bump() -> None:
     """Make every stored response stale, in every process."""
     version = _new_version()
     try:
-        cache.set(VERSION_KEY, version, timeout=None)
+        backend = _redis()
+        if backend is None:
+            cache.set(VERSION_KEY, version, timeout=None)
+        else:
+            # One round trip: store the new version, then tell the listening processes.
+            pipe = _client(backend).pipeline(transaction=False)
+            pipe.set(backend.make_key(VERSION_KEY), _serializer(backend).dumps(version))
+            pipe.publish(backend.make_key(CHANNEL), version)
+            pipe.execute()
     except Exception:  # the cache is down: entries expire after PAGECACHE_TIMEOUT anyway
         logger.warning("page cache: could not change the content version", exc_info=True)
         return
@@ -158,15 +166,9 @@ class VersionWatcher:
                 threading.Thread(target=self.listen, name="pagecache", daemon=True).start()
 
     def changed(self, version: str) -> None:
-        """After a bump in this process: use it here at once, and tell the others."""
+        """After a bump in this process: use the new version here at once."""
         if self.version is not None:
             self.version = version
-        backend = _redis()
-        if backend is not None:
-            try:
-                backend._cache.get_client(write=True).publish(backend.make_key(CHANNEL), version)
-            except Exception:  # the listeners re-read the version within a second anyway
-                logger.warning("page cache: could not announce a new version", exc_info=True)
 
     def stop(self) -> None:
         """Stop listening (tests); this process then reads the version per request."""
@@ -217,7 +219,8 @@ watcher = VersionWatcher()
 def content_changed(sender: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     """Signal receiver: now, and again once the change is committed and visible."""
     bump()
-    transaction.on_commit(bump, using=using)
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(bump, using=using)
 
 
 def connect_signals() -> None:
@@ -373,23 +376,32 @@ def response_from(request: HttpRequest, entry: Entry) -> HttpResponseBase:
 _threads = threading.local()
 
 
-def read_many(keys: list[str]) -> dict[str, Any]:
-    """cache.get_many(keys), on one reused redis-py client when the cache is Redis.
+def _client(backend: RedisCache) -> Any:
+    """A redis-py client for this thread, reused across calls.
 
-    Django's Redis backend builds a new redis-py client for every call, and building one
-    costs more than the round trip itself; a hit is a single call, so it matters here.
+    Django's Redis backend builds a new client for every call, which costs more than the
+    round trip itself; a hit makes at most one call, so it matters here.
     """
-    backend = caches[DEFAULT_CACHE_ALIAS]
-    if not isinstance(backend, RedisCache):
-        return backend.get_many(keys)
-    found = getattr(_threads, "reader", None)
+    found = getattr(_threads, "client", None)
     if found is None or found[0] is not backend:
-        client = backend._cache.get_client(write=False)
-        found = (backend, client, getattr(backend._cache, "_serializer", RedisSerializer()))
-        _threads.reader = found
-    _, client, serializer = found
-    values = client.mget([backend.make_key(key) for key in keys])
-    return {key: serializer.loads(v) for key, v in zip(keys, values, strict=True) if v is not None}
+        found = (backend, backend._cache.get_client(write=True))
+        _threads.client = found
+    return found[1]
+
+
+def _serializer(backend: RedisCache) -> Any:
+    # What the backend's own get() and set() use, so both ways read each other's values.
+    return backend._cache._serializer  # type: ignore[attr-defined]
+
+
+def read_many(keys: list[str]) -> dict[str, Any]:
+    """cache.get_many(keys), in one round trip on a reused client when the cache is Redis."""
+    backend = _redis()
+    if backend is None:
+        return caches[DEFAULT_CACHE_ALIAS].get_many(keys)
+    values = _client(backend).mget([backend.make_key(key) for key in keys])
+    loads = _serializer(backend).loads
+    return {key: loads(v) for key, v in zip(keys, values, strict=True) if v is not None}
 
 
 class LocalCopies:
