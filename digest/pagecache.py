@@ -29,7 +29,8 @@ the publish/update/unpublish and article-fetched events (the services send those
 updates that bypass save()). It changes again when the transaction commits, so a render
 started before the commit can never be stored under the new version. An entry is served
 only if it was stored under the current version. Entries also expire after
-PAGECACHE_TIMEOUT seconds, and before a scheduled issue falls due.
+PAGECACHE_TIMEOUT seconds, and before a scheduled issue falls due (it becomes visible
+then with no save to announce it), in the shared cache and in every process's copies.
 
 Speed: a hit must cost about what WhiteNoise costs for a static file, so it makes no
 network round trip. Each web process keeps copies of the entries it served (LocalCopies,
@@ -80,6 +81,7 @@ DEFAULT_LOCAL_BYTES = 32 * 1024 * 1024  # per process
 # Vary headers a stored response may name without being keyed on: requests carrying
 # a session cookie or credentials never reach the cache, so these do not split readers.
 ANONYMOUS_VARY = frozenset({"cookie", "authorization"})
+_now = time.time  # an indirection, so tests can move the clock
 # Not replayed: the server sets these itself, and Content-Length is recomputed.
 UNSTORED_HEADERS = frozenset({"set-cookie", "date", "server", "connection", "content-length"})
 _COMMAS = re.compile(r"\s*,\s*")
@@ -91,6 +93,7 @@ class Entry(NamedTuple):
     headers: tuple[tuple[str, str], ...]
     etag: str
     last_modified: int
+    expires: float = 0.0  # epoch seconds; copies in processes honour it too
 
 
 # --- the content version ----------------------------------------------------------------
@@ -420,7 +423,7 @@ class LocalCopies:
     def get(self, key: str, version: str) -> Entry | None:
         with self.lock:
             entry = self.entries.get(key)
-            if entry is None or entry.version != version:
+            if entry is None or entry.version != version or entry.expires <= _now():
                 return None
             self.entries.move_to_end(key)
             return entry
@@ -480,15 +483,19 @@ class PageCacheMiddleware:
         if copy is not None:
             return version, copy
         stored = found.get(key) if asked else read_many([key]).get(key)
-        if stored is None or stored[0] != version:
+        if stored is None or len(stored) != len(Entry._fields) or stored[0] != version:
             return version, None
         entry = Entry(*stored)
+        if entry.expires <= _now():
+            return version, None
         self.local.put(key, entry)
         return version, entry
 
     def store(self, key: str, entry: Entry) -> None:
         try:
-            cache.set(key, tuple(entry), entry_timeout())
+            timeout = entry_timeout()
+            entry = entry._replace(expires=_now() + timeout)
+            cache.set(key, tuple(entry), timeout)
         except Exception:
             logger.warning("page cache: could not store %s", key, exc_info=True)
             return

@@ -301,16 +301,34 @@ def test_it_sits_right_after_whitenoise_in_the_settings() -> None:
 
 def test_local_copies_drop_the_least_recently_used_beyond_their_budget() -> None:
     copies = pagecache.LocalCopies(max_bytes=400)
+
+    def entry() -> pagecache.Entry:
+        return pagecache.Entry("v1", b"x" * 100, (), '"e"', 0, expires=time.time() + 60)
+
     for name in ("a", "b", "c"):
-        copies.put(name, pagecache.Entry("v1", b"x" * 100, (), '"e"', 0))
+        copies.put(name, entry())
     copies.get("a", "v1")
 
-    copies.put("d", pagecache.Entry("v1", b"x" * 100, (), '"e"', 0))
-    copies.put("e", pagecache.Entry("v1", b"x" * 100, (), '"e"', 0))
+    copies.put("d", entry())
+    copies.put("e", entry())
 
     assert list(copies.entries) == ["c", "a", "d", "e"]  # b was used least recently
     assert copies.size == 400
     assert copies.get("a", "v2") is None  # another version is never served
+
+
+def test_an_expired_entry_is_rendered_again_even_by_the_process_that_kept_a_copy(
+    client, settings, monkeypatch
+) -> None:
+    settings.PAGECACHE_TIMEOUT = 60
+    get(client, "/page/")
+    get(client, "/page/")
+    later = time.time() + 61
+    monkeypatch.setattr(pagecache, "_now", lambda: later)
+
+    get(client, "/page/")
+
+    assert calls["page"] == 2
 
 
 # --- other processes, through Redis ----------------------------------------------------
