@@ -129,8 +129,8 @@ def wrk(wrk_path: str, port: int, target: Target, seconds: int) -> WrkRun:
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if errors:
         bad += sum(int(n) for n in errors.groups())
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE)
     latency = f"p50 {p50.group(1) if p50 else '?'} p99 {p99.group(1) if p99 else '?'}"
     read = re.search(r"requests in \S+, ([\d.]+)([KMG]?B) read", out)
     scale = {"B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}
