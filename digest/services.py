@@ -203,6 +203,7 @@ def issues_publish_due() -> int:
 
 
 def _touched(issue: Issue) -> None:
-    Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    """Mark the issue changed; saving (not a bulk update) tells every cache through signals."""
+    issue.save(update_fields=["updated_at"])
     if issue.is_published():
         transaction.on_commit(lambda: issue_updated.send(sender=Issue, issue=issue))
