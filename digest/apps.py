@@ -13,6 +13,11 @@ class DigestConfig(AppConfig):
     verbose_name = "Digests"
 
     def ready(self) -> None:
-        from digest import caching  # noqa: F401 - connects cache invalidation in every process
+        from digest import (
+            caching,  # noqa: F401 - connects cache invalidation in every process
+            pagecache,
+        )
+
+        pagecache.connect_signals()
 
         post_migrate.connect(_ensure_groups, sender=self)
