@@ -94,6 +94,7 @@ class Issue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["digest", "number"], name="issue_unique_number"),
         ]
+        indexes = [models.Index(fields=["-issue_date", "-number"], name="issue_date_number_idx")]
         permissions = [("publish_issue", "Can publish and unpublish issues")]
 
     def __str__(self) -> str:

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from articles.models import Article, RelatedLink, Tag
 from digest.models import Digest, Entry, Issue
@@ -153,15 +154,27 @@ def visible_digests() -> QuerySet[Digest]:
 
 
 def published_issues(*, digest: Digest | None = None, year: int | None = None) -> QuerySet[Issue]:
-    """Published issues, newest first, with their numbered-entry count."""
+    """Published issues, newest first, with their numbered-entry count.
+
+    The count is a correlated subquery rather than a join: the database computes it only
+    for the rows of the page it returns, and counting the issues (the paginator does)
+    leaves it out altogether, so neither grows with the entries of the whole archive.
+    """
     issues = Issue.objects.published().select_related("digest")
     if digest is not None:
         issues = issues.filter(digest=digest)
     if year is not None:
         issues = issues.filter(issue_date__year=year)
-    return issues.annotate(
-        main_count=Count("entries", filter=Q(entries__section=Entry.Section.MAIN))
-    ).order_by("-issue_date", "-number")
+    main_entries = (
+        Entry.objects.filter(issue=OuterRef("pk"), section=Entry.Section.MAIN)
+        .order_by()
+        .values("issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return issues.annotate(main_count=Coalesce(Subquery(main_entries), 0)).order_by(
+        "-issue_date", "-number"
+    )
 
 
 def archive_years(*, digest: Digest | None = None) -> list[int]:

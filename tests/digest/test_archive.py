@@ -7,15 +7,20 @@ import datetime as dt
 import html5lib
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
+from django.utils.html import escape
 
+from articles.models import Tag
 from digest.importer import issue_import_markdown
 from digest.models import Entry, Issue
 from digest.services import entries_reorder, issue_publish, issue_unpublish
+from digest.templatetags.archive import SlugUrls
+from sources.models import Source
 from tests.digest.test_archive_builders import (
     _fresh_cache,  # noqa: F401 - autouse fixture
     make_article,
@@ -93,6 +98,36 @@ def test_digest_page_lists_its_issues_and_advertises_its_feeds(client) -> None:
     assert 'rel="alternate" type="application/atom+xml"' in html
 
 
+def test_list_pages_show_each_issues_count_of_numbered_entries(client) -> None:
+    counted = make_issue(entries=3, others=2, number=20210219)
+    empty = make_issue(entries=0, others=1, number=20210212)
+    urls = ["/", reverse("archive:archive"), reverse("archive:digest", args=["ai-brief"])]
+
+    for url in urls:
+        html = client.get(url).content.decode()
+        listed = html[html.index('<ul class="issue-list">') :]
+        assert f'{issue_url(counted)}">' in listed, url
+        assert "· 3 条" in listed, url
+        assert "· 0 条" not in listed and "· 1 条" not in listed, url
+        assert f'{issue_url(empty)}">' in listed, url
+
+
+def test_list_pages_count_issues_without_reading_their_entries(client) -> None:
+    for number in range(20210101, 20210104):
+        make_issue(number=number, entries=2, others=1)
+
+    for url in ("/", reverse("archive:archive"), reverse("archive:digest", args=["ai-brief"])):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        issue_lists = [q["sql"] for q in queries if 'FROM "digest_issue"' in q["sql"]]
+        assert issue_lists, url
+        for sql in issue_lists:
+            assert 'JOIN "digest_entry"' not in sql, (url, sql)
+            if "COUNT(*)" in sql:
+                assert "digest_entry" not in sql, (url, sql)
+
+
 def test_issue_page_reads_like_the_house_style(client) -> None:
     issue = make_issue(entries=2, others=1)
     main = list(issue.entries.filter(section=Entry.Section.MAIN).select_related("article__source"))
@@ -112,6 +147,66 @@ def test_issue_page_reads_like_the_house_style(client) -> None:
     assert "原文链接：<a href=" in html
     assert '<span class="entry-number">3.</span> 其他' in html
     assert f'<li id="{other.anchor}">' in html
+
+
+def test_entries_show_only_the_parts_they_have(client) -> None:
+    issue = make_issue(entries=2, others=2)
+    bare, full = issue.entries.filter(section=Entry.Section.MAIN).order_by("position")
+    bare.article.source = None
+    bare.article.canonical_url = "javascript:alert(1)"
+    bare.article.title = "无\x07来源"
+    bare.article.save()
+    bare.article.tags.clear()
+    bare.article.links.all().delete()
+    quiet, named = issue.entries.filter(section=Entry.Section.OTHERS).order_by("position")
+    quiet.article.source = None
+    quiet.article.save()
+
+    html = client.get(issue_url(issue)).content.decode()
+
+    bare_section = html[html.index(f'id="{bare.anchor}"') : html.index(f'id="{full.anchor}"')]
+    assert "</span> 无来源</h2>" in bare_section
+    assert "entry-meta" not in bare_section and "entry-links" not in bare_section
+    assert 'class="entry-meta"><a class="publication"' in html
+    assert f'<li id="{quiet.anchor}"><a href="{quiet.article.canonical_url}">' in html
+    assert (
+        "others-publication"
+        not in html[html.index(f'<li id="{quiet.anchor}">') :].split("</li>")[0]
+    )
+    assert f'<span class="others-publication">| {named.article.source.name}</span>' in html
+
+
+SLUGS = ["智能体", "空 格", "100%", "a?b#c", "x&y=z", "C++", "-_.~", "ready"]
+
+
+def test_tag_and_publication_links_are_what_reverse_gives(client) -> None:
+    issue = make_issue(entries=1, others=0)
+    article = issue.entries.get().article
+    article.tags.set([Tag.objects.create(name=f"t{n}", slug=slug) for n, slug in enumerate(SLUGS)])
+    article.source = Source.objects.create(name="来源", slug="量子 位?%", kind=Source.Kind.WECHAT)
+    article.save()
+
+    html = client.get(issue_url(issue)).content.decode()
+
+    for slug in SLUGS:
+        assert f'href="{escape(reverse("archive:tag", args=[slug]))}"' in html
+    assert f'href="{escape(reverse("archive:source", args=["量子 位?%"]))}"' in html
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_slug_urls_match_reverse_under_any_script_prefix(slug: str) -> None:
+    try:
+        set_script_prefix("/news/")
+        for name in ("archive:tag", "archive:source"):
+            assert SlugUrls().url(name, slug) == reverse(name, args=[slug])
+    finally:
+        set_script_prefix("/")
+
+
+def test_slug_urls_refuse_what_reverse_refuses() -> None:
+    for slug in ("a/b", ""):
+        with pytest.raises(NoReverseMatch):
+            SlugUrls().url("archive:tag", slug)
 
 
 def test_issue_the_house_style_cannot_write_still_renders_without_stats_line(client) -> None:
