@@ -39,6 +39,17 @@ def articles_visible_to(user: Any) -> QuerySet[Article]:
     return articles.filter(Exists(in_published))
 
 
+def published_article_count() -> int:
+    """How many articles appear in a published issue, counted from the entries alone.
+
+    The same number as counting `articles_visible_to` an anonymous client (an entry's
+    article always exists), at half the cost: it reads no article row and builds no hash
+    of every entry to probe each article against.
+    """
+    entries = Entry.objects.filter(issue__in=Issue.objects.published())
+    return entries.aggregate(n=Count("article_id", distinct=True))["n"]
+
+
 def issue_with_version(issues: QuerySet[Issue], **lookup: Any) -> Issue | None:
     """One issue, annotated with when any of its articles last changed (one query)."""
     return (

@@ -116,7 +116,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["-published_at"], name="article_published_idx")]
+        indexes = [
+            models.Index(fields=["-published_at"], name="article_published_idx"),
+            models.Index(fields=["-created_at", "-id"], name="article_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.canonical_url

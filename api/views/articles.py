@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -24,7 +26,8 @@ from api.base import (
     parse_id,
 )
 from api.filters import ArticleFilter
-from api.selectors import articles_visible_to
+from api.pagination import PageNumber
+from api.selectors import articles_visible_to, can_see_all_articles, published_article_count
 from api.serializers import ArticleOutput
 from articles import services
 from articles.canonical import canonicalize_url
@@ -60,10 +63,35 @@ class UrlInput(serializers.Serializer):
         return value
 
 
+# Query parameters that page, order or format the list without narrowing it.
+UNNARROWING_PARAMS = {"page", "page_size", "ordering", "format"}
+
+
+class PublishedArticlesPaginator(DjangoPaginator):
+    @cached_property
+    def count(self) -> int:
+        return published_article_count()
+
+
+class ArticlePages(PageNumber):
+    """Pages of articles; the whole public list is counted from the entries alone.
+
+    Counting it through the articles costs twice as much and grows with the archive;
+    any filter (or a parameter we do not know) falls back to counting the list itself.
+    """
+
+    def paginate_queryset(self, queryset, request: Request, view=None):
+        whole = set(request.query_params) <= UNNARROWING_PARAMS
+        if whole and not can_see_all_articles(request.user):
+            self.django_paginator_class = PublishedArticlesPaginator
+        return super().paginate_queryset(queryset, request, view)
+
+
 class ArticleListApi(ApiListView):
     """Articles; anonymous clients see only those that appear in a published issue."""
 
     perms = {"GET": PUBLIC, "POST": "articles.add_article"}
+    pagination_class = ArticlePages
     serializer_class = ArticleOutput
     filterset_class = ArticleFilter
     search_fields = ["title", "canonical_url", "summary", "author", "source__name"]

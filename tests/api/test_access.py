@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from digest.models import Entry
 from tests.api.conftest import error_of
 from tests.factories import ArticleFactory
 
@@ -24,6 +27,33 @@ def test_anonymous_clients_read_articles_of_published_issues_only(anon, make_iss
     assert anon.get(f"/api/v1/articles/{shown.pk}/").status_code == 200
     assert anon.get(f"/api/v1/articles/{hidden.pk}/").status_code == 404
     assert anon.get(f"/api/v1/articles/{loose.pk}/").status_code == 404
+
+
+def test_anonymous_article_counts_include_each_published_article_once(anon, make_issue):
+    first = make_issue(main=2, others=1, published=True)
+    second = make_issue(main=1, others=0, published=True)
+    again = first.entries.first().article
+    Entry.objects.create(issue=second, article=again, position=9)
+    draft = make_issue(main=1, others=0)
+    Entry.objects.create(issue=draft, article=second.entries.first().article, position=9)
+    ArticleFactory.create()
+
+    for query in ("", "?page_size=2", "?ordering=title", f"?kind={again.kind}", "?search="):
+        body = anon.get(f"/api/v1/articles/{query}").json()
+        assert body["count"] == 4, query
+    assert len(anon.get("/api/v1/articles/?page_size=100").json()["results"]) == 4
+    assert anon.get("/api/v1/articles/?kind=github").json()["count"] == 0
+
+
+def test_anonymous_article_list_is_counted_from_the_entries(anon, make_issue):
+    make_issue(main=2, others=0, published=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        anon.get("/api/v1/articles/")
+
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert "articles_article" not in counts[0]
 
 
 @pytest.mark.parametrize(
