@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from digest import feeds
 from digest.models import Issue
 from digest.services import issue_publish
 from tests.digest.test_archive_builders import (
@@ -153,6 +154,29 @@ def test_feed_changes_when_a_scheduled_issue_comes_due(client, settings) -> None
 
     assert after.status_code == 200
     assert scheduled.display_title in after.content.decode()
+
+
+def test_feed_validators_read_only_the_issues_the_feed_carries(
+    client, settings, monkeypatch
+) -> None:
+    settings.PAGECACHE_ENABLED = False
+    monkeypatch.setattr(feeds, "FEED_ITEMS", 2)
+    oldest = make_issue(number=1)
+    make_issue(number=2)
+    make_issue(number=3)
+    url = reverse("archive:feed-rss")
+    first = client.get(url)
+    later = timezone.now() + dt.timedelta(minutes=5)
+
+    # Updates bypass the signals, so only the validators' own reads can notice them.
+    Issue.objects.filter(pk=oldest.pk).update(updated_at=later)
+    outside = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    Issue.objects.filter(number=3).update(updated_at=later)
+    inside = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert oldest.display_title not in first.content.decode()
+    assert outside.status_code == 304
+    assert inside.status_code == 200
 
 
 def test_feed_query_count_does_not_grow_with_issues_or_entries(client) -> None:
