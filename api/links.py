@@ -17,6 +17,8 @@ _SLOT = "7303914826{}"
 
 # Per urlconf and script prefix: (name, number of arguments) → template, or None.
 _templates: dict[tuple[str | None, str], dict[tuple[str, int], str | None]] = {}
+# Script prefixes come from the server; should one come from a header, memory stays bounded.
+_MAX_PREFIXES = 16
 
 
 def serializer_context(field: Field) -> dict[str, Any]:
@@ -57,7 +59,10 @@ class ApiLinks:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.templates = _templates.setdefault((get_urlconf(), get_script_prefix()), {})
+        key = (get_urlconf(), get_script_prefix())
+        if key not in _templates and len(_templates) >= _MAX_PREFIXES:
+            _templates.clear()
+        self.templates = _templates.setdefault(key, {})
 
     def url(self, name: str, *args: Any) -> str:
         key = (name, len(args))

@@ -147,7 +147,10 @@ _PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
 _SLOT = "7303914826"
 # A slug with what must be quoted, to check that the pattern takes it as reverse() would.
 _PROBE = "中 %?#&"
-_slug_templates: dict[tuple[Any, str, str], tuple[str, str] | None] = {}
+# Per urlconf and script prefix: pattern name → its path around the slug, or None.
+_slug_templates: dict[tuple[Any, str], dict[str, tuple[str, str] | None]] = {}
+# Script prefixes come from the server; should one come from a header, memory stays bounded.
+_MAX_PREFIXES = 16
 
 
 class SlugUrls:
@@ -159,14 +162,15 @@ class SlugUrls:
     """
 
     def __init__(self) -> None:
-        self.prefix = get_script_prefix()
-        self.urlconf = get_urlconf()
+        key = (get_urlconf(), get_script_prefix())
+        if key not in _slug_templates and len(_slug_templates) >= _MAX_PREFIXES:
+            _slug_templates.clear()
+        self.templates = _slug_templates.setdefault(key, {})
 
     def url(self, name: str, slug: str) -> str:
-        key = (self.urlconf, self.prefix, name)
-        if key not in _slug_templates:
-            _slug_templates[key] = _slug_template(name)
-        parts = _slug_templates[key]
+        if name not in self.templates:
+            self.templates[name] = _slug_template(name)
+        parts = self.templates[name]
         if parts is None or not slug or "/" in slug:
             return reverse(name, args=[slug])
         return parts[0] + quote(slug, safe=_PATH_SAFE) + parts[1]

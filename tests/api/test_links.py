@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
+from api import links
 from api.links import ApiLinks
 
 BASE = "https://briefroom.example"
@@ -52,3 +53,11 @@ def test_other_arguments_go_through_reverse_and_its_checks():
 def test_a_name_that_does_not_exist_still_raises():
     with pytest.raises(NoReverseMatch):
         ApiLinks(BASE).url("no-such-view", 1)
+
+
+def test_templates_stay_few_whatever_prefixes_requests_come_with(script_prefix):
+    for n in range(3 * links._MAX_PREFIXES):
+        script_prefix(f"/p{n}/")
+        assert ApiLinks(BASE).url("issue-detail", n) == f"{BASE}/p{n}/api/v1/issues/{n}/"
+
+    assert len(links._templates) <= links._MAX_PREFIXES
