@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from articles.models import Article
+from digest import search
 from digest.importer import issue_import_markdown
-from digest.search import search_articles, search_issues, search_terms
+from digest.search import matching_article_ids, search_articles, search_issues, search_terms
 from digest.services import issue_publish
 from tests.digest.test_archive_builders import (
     _fresh_cache,  # noqa: F401 - autouse fixture
@@ -145,6 +148,65 @@ def test_search_query_count_does_not_grow_with_results(client) -> None:
         make_issue(entries=6, others=0, number=number)
 
     assert queries_for(client, url) == few
+
+
+def published_issue_of(articles: list[Article], issue_date: dt.date) -> None:
+    issue = make_issue(entries=0, others=0, publish=False, issue_date=issue_date)
+    for article in articles:
+        EntryFactory.create(issue=issue, article=article)
+    issue_publish(issue=issue)
+
+
+def test_articles_are_listed_by_their_latest_issue_then_newest_first(client) -> None:
+    early, late, again = (make_article(title=f"推理模型 {n}") for n in range(3))
+    published_issue_of([early, again], dt.date(2021, 2, 12))
+    published_issue_of([late, again], dt.date(2021, 2, 19))
+
+    assert list(search_articles(["推理模型"])) == [again, late, early]
+
+
+def test_a_short_word_is_found_in_every_field_however_old_the_article(client, monkeypatch) -> None:
+    monkeypatch.setattr(search, "RECENT_WINDOW", 1)
+    old = issue_with(title="全村写对联", summary="无关")
+    issue_with(title="别的", summary="也无关")
+    tagged = issue_with(title="无关", summary="无关")
+    tagged.tags.add(tag("对联"))
+    cased = issue_with(title="AI 写春联", summary="无关")
+
+    assert set(search_articles(["对联"])) == {old, tagged}
+    assert list(search_articles(["ai"])) == [cased]
+
+
+def test_a_word_in_more_articles_than_a_search_lists_shows_the_newest(client, monkeypatch) -> None:
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    monkeypatch.setattr(search, "RECENT_WINDOW", 2)
+    articles = [issue_with(title=f"{word} 新闻") for word in ("智能体", "智能体", "智能体")]
+    short = [issue_with(title="模型 新闻") for _ in range(3)]
+
+    html = search_page(client, "智能体")
+
+    assert list(search_articles(["智能体"])) == articles[:0:-1]
+    assert "文章 2 篇" in html
+    assert list(search_articles(["模型"])) == short[:0:-1]
+
+
+def test_drafts_are_not_counted(client) -> None:
+    issue_with(title="公开的量子文章")
+    draft = make_issue(entries=0, others=0, publish=False)
+    EntryFactory.create(issue=draft, article=make_article(title="草稿里的量子文章"))
+
+    assert "文章 1 篇" in search_page(client, "量子")
+
+
+def test_postgres_searches_articles_through_the_trigram_indexes() -> None:
+    if connection.vendor != "postgresql":
+        unavailable("the trigram indexes exist on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Article.objects.filter(pk__in=matching_article_ids("attention")).explain()
+
+    for index in ("article_title_trgm", "article_summary_trgm", "article_excerpt_trgm"):
+        assert index in plan
 
 
 def test_postgres_serves_substring_search_from_trigram_indexes() -> None:
