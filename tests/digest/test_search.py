@@ -209,6 +209,13 @@ def test_postgres_searches_articles_through_the_trigram_indexes() -> None:
         assert index in plan
 
 
+def test_the_articles_of_a_tag_are_indexed_by_tag_then_article() -> None:
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "articles_article_tags")
+
+    assert indexes["article_tags_by_tag_idx"]["columns"] == ["tag_id", "article_id"]
+
+
 def test_postgres_serves_substring_search_from_trigram_indexes() -> None:
     if connection.vendor != "postgresql":
         unavailable("the trigram indexes exist on PostgreSQL only")
