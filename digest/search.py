@@ -4,8 +4,8 @@ Substring matching, not full-text search: PostgreSQL's text-search parsers do no
 Chinese into words, so "对联" would never match "全村写对联". `icontains` works for every
 language; on PostgreSQL it becomes `UPPER(col) LIKE UPPER(%s)`, which the pg_trgm GIN
 indexes of migration 0002 (built on the same UPPER expressions) serve, and on SQLite it
-is a plain LIKE. A word shorter than a trigram is looked for among the newest articles
-first (`newest_matching_ids`).
+is a plain LIKE. A word too short for a trigram is looked for article by article, the
+newest first (`newest_matching_ids`).
 
 A search lists at most MAX_RESULTS articles and reads the entries of those only: joining
 every match of a common word to its issues made it slower the larger the archive grew.
@@ -30,8 +30,6 @@ MAX_QUERY_CHARS = 100
 MAX_TERMS = 6
 # The most articles one search lists (25 pages), the most recently added that match.
 MAX_RESULTS = 500
-# How many of the newest article ids a short word is first looked for among.
-RECENT_WINDOW = 10 * MAX_RESULTS
 # Whitespace, including the ideographic space a Chinese keyboard types.
 _SEPARATORS = re.compile(r"[\s\u3000]+")
 # Three word characters (any script), the least pg_trgm extracts a trigram from.
@@ -60,34 +58,47 @@ def search_issues(terms: list[str]) -> QuerySet[Issue]:
     return issues
 
 
-def matching_article_ids(term: str, *, above: int | None = None) -> QuerySet:
+def matching_article_ids(term: str) -> QuerySet:
     """Ids of the articles whose title, summary, excerpt, publication or tag has `term`.
 
     Titles and summaries an editor overrode in a published issue count too. Each table
     is searched on its own indexed columns and the ids are unioned: one condition OR'd
     across the tables would leave the trigram indexes unused and read every article.
-    With `above`, only articles whose id is greater are searched.
     """
+    own, elsewhere = _term_lookups(term)
+    parts = [Article.objects.filter(lookup).values("pk") for lookup in own]
+    parts = [part.order_by() for part in (*parts, *elsewhere)]
+    return parts[0].union(*parts[1:])
+
+
+def article_has(term: str) -> Q:
+    """The same match as `matching_article_ids`, as one condition tested article by article.
+
+    For a word the trigram indexes cannot look up: each article is read anyway, and
+    one condition lets the newest-first scan stop as soon as it has found enough.
+    """
+    own, elsewhere = _term_lookups(term)
+    condition = Q()
+    for lookup in own:
+        condition |= lookup
+    for ids in elsewhere:
+        condition |= Q(pk__in=ids)
+    return condition
+
+
+def _term_lookups(term: str) -> tuple[list[Q], list[QuerySet]]:
+    """Conditions on an article's own fields, and ids of articles matched elsewhere."""
     has = text_lookup(term)
-    newer = Q() if above is None else Q(pk__gt=above)
-    newer_entry = Q() if above is None else Q(article_id__gt=above)
-    own = [
-        Article.objects.filter(newer, **{f"{field}__{has}": term}).values("pk")
-        for field in ("title", "summary", "excerpt")
-    ]
-    by_source = Article.objects.filter(
-        newer, source__in=Source.objects.filter(**{f"name__{has}": term})
-    ).values("pk")
-    by_tag = Article.tags.through.objects.filter(
-        newer_entry, tag__in=Tag.objects.filter(**{f"name__{has}": term})
+    own = [Q(**{f"{field}__{has}": term}) for field in ("title", "summary", "excerpt")]
+    own.append(Q(source__in=Source.objects.filter(**{f"name__{has}": term})))
+    tagged = Article.tags.through.objects.filter(
+        tag__in=Tag.objects.filter(**{f"name__{has}": term})
     ).values("article_id")
     overridden = Entry.objects.filter(
         Q(**{f"title_override__{has}": term}) | Q(**{f"summary_override__{has}": term}),
-        newer_entry,
         issue__in=Issue.objects.published(),
     ).values("article_id")
-    parts = [part.order_by() for part in (*own, by_source, by_tag, overridden)]
-    return parts[0].union(*parts[1:])
+    return own, [tagged, overridden]
 
 
 def text_lookup(term: str) -> str:
@@ -123,25 +134,16 @@ def search_article_ids(terms: list[str]) -> list[int]:
 def newest_matching_ids(terms: list[str]) -> list[int]:
     """The ids of the MAX_RESULTS newest articles matching every term, newest first.
 
-    The trigram indexes find a word of three characters or more in one query. A shorter
-    word gives them nothing to look up, so articles are read one by one: the newest
-    RECENT_WINDOW first, and all of them only when too few of those match. A common short
-    word ("模型") is settled among the newest whatever the archive's size.
+    A word of three characters or more is looked up in the trigram indexes. A shorter
+    one gives them nothing to look up, so articles are read newest first until enough
+    match: a common short word ("模型") costs the same whatever the archive's size.
     """
-    if all(has_trigram(term) for term in terms):
-        return _newest_matches(terms, above=None)
-    newest = Article.objects.aggregate(newest=Max("pk"))["newest"] or 0
-    if newest > RECENT_WINDOW:
-        ids = _newest_matches(terms, above=newest - RECENT_WINDOW)
-        if len(ids) == MAX_RESULTS:
-            return ids
-    return _newest_matches(terms, above=None)
-
-
-def _newest_matches(terms: list[str], *, above: int | None) -> list[int]:
-    matching = Article.objects.all() if above is None else Article.objects.filter(pk__gt=above)
+    matching = Article.objects.all()
     for term in terms:
-        matching = matching.filter(pk__in=matching_article_ids(term, above=above))
+        if has_trigram(term):
+            matching = matching.filter(pk__in=matching_article_ids(term))
+        else:
+            matching = matching.filter(article_has(term))
     return list(matching.order_by("-pk").values_list("pk", flat=True)[:MAX_RESULTS])
 
 

@@ -165,21 +165,26 @@ def test_articles_are_listed_by_their_latest_issue_then_newest_first(client) -> 
     assert list(search_articles(["推理模型"])) == [again, late, early]
 
 
-def test_a_short_word_is_found_in_every_field_however_old_the_article(client, monkeypatch) -> None:
-    monkeypatch.setattr(search, "RECENT_WINDOW", 1)
-    old = issue_with(title="全村写对联", summary="无关")
-    issue_with(title="别的", summary="也无关")
+def test_a_two_character_word_is_found_in_every_field(client) -> None:
+    titled = issue_with(title="全村写对联", summary="无关")
+    summarised = issue_with(title="无关", summary="春节的对联")
+    published = issue_with(title="无关", summary="无关", source=make_source("对联日报"))
     tagged = issue_with(title="无关", summary="无关")
     tagged.tags.add(tag("对联"))
+    issue = make_issue(entries=1, others=0)
+    issue.entries.update(title_override="改写成对联")
+    overridden = issue.entries.get().article
+    issue_with(title="别的", summary="也无关")
     cased = issue_with(title="AI 写春联", summary="无关")
 
-    assert set(search_articles(["对联"])) == {old, tagged}
+    found = set(search_articles(["对联"]))
+
+    assert found == {titled, summarised, published, tagged, overridden}
     assert list(search_articles(["ai"])) == [cased]
 
 
 def test_a_word_in_more_articles_than_a_search_lists_shows_the_newest(client, monkeypatch) -> None:
     monkeypatch.setattr(search, "MAX_RESULTS", 2)
-    monkeypatch.setattr(search, "RECENT_WINDOW", 2)
     articles = [issue_with(title=f"{word} 新闻") for word in ("智能体", "智能体", "智能体")]
     short = [issue_with(title="模型 新闻") for _ in range(3)]
 
