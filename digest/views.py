@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from digest import caching, selectors
+from digest import search as article_search
 from digest.exporters.markdown import house_issue
 from digest.models import Digest, Issue
 from digest.search import search_articles, search_issues, search_terms
@@ -187,5 +188,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"query": " ".join(terms), "searched": bool(terms), "issues": [], "page": None}
     if terms:
         context["issues"] = list(search_issues(terms)[:PAGE_SIZE])
-        context["page"] = paginate(request, search_articles(terms))
+        page = paginate(request, search_articles(terms))
+        context["page"] = page
+        # A search lists at most MAX_RESULTS articles: say so rather than give that as the total.
+        context["results_capped"] = page.paginator.count >= article_search.MAX_RESULTS
     return page_response("digest/search.html", context)
