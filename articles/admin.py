@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from articles.forms import AddUrlsForm, ReencodedImageField
 from articles.imagestore import lead_image_store
 from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
-from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text, enqueue_fetch
+from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text, articles_refetch
 
 FETCH_BADGE_COLOURS: dict[str, str] = {
     Article.FetchState.PENDING: "#777",
@@ -114,11 +114,8 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
 
     @admin.action(description="Re-fetch selected articles")
     def refetch(self, request: HttpRequest, queryset) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        queryset.update(fetch_state=Article.FetchState.PENDING, fetch_error="")
-        for pk in ids:
-            enqueue_fetch(pk)
-        self.message_user(request, f"Queued {len(ids)} article(s) for fetching.")
+        count = articles_refetch(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"Queued {count} article(s) for fetching.")
 
     def get_urls(self):
         return [

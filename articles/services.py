@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from articles.canonical import (
     InvalidURL,
@@ -136,6 +138,19 @@ def enqueue_fetch(article_id: int) -> None:
         enqueue(fetch_article, article_id)
     except Exception:  # broker down: the article stays pending and the sweeper retries
         logger.warning("could not queue fetch of article %s; left pending", article_id)
+
+
+def articles_refetch(*, ids: list[int]) -> int:
+    """Fetch these articles again; fields an editor changed are kept by the fetch itself."""
+    count = Article.objects.filter(pk__in=ids).update(
+        fetch_state=Article.FetchState.PENDING,
+        fetch_error="",
+        fetch_error_code="",
+        updated_at=timezone.now(),
+    )
+    for article_id in ids:
+        transaction.on_commit(partial(enqueue_fetch, article_id))
+    return count
 
 
 def article_update(*, article: Article, data: dict, by: Editor = None) -> Article:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator as DjangoPaginator
-from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -247,11 +245,6 @@ class ArticleRefetchApi(ApiView):
     )
     def post(self, request: Request, pk: str) -> Response:
         article = visible_article(request, pk)
-        Article.objects.filter(pk=article.pk).update(
-            fetch_state=Article.FetchState.PENDING,
-            fetch_error="",
-            fetch_error_code="",
-            updated_at=timezone.now(),
-        )
-        transaction.on_commit(lambda: services.enqueue_fetch(article.pk))
+        services.articles_refetch(ids=[article.pk])
+        article.refresh_from_db()
         return Response(article_data(request, article), status=status.HTTP_202_ACCEPTED)

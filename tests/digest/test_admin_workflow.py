@@ -228,3 +228,23 @@ def test_uploading_something_that_is_not_an_image_is_refused(editor_client) -> N
     assert response.context["adminform"].form.errors["image"]
     article.refresh_from_db()
     assert not article.image
+
+
+def test_refetch_action_queues_the_selected_articles(
+    editor_client, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    import articles.services
+
+    queued: list[int] = []
+    monkeypatch.setattr(articles.services, "enqueue_fetch", queued.append)
+    failed = ArticleFactory(fetch_state=Article.FetchState.FAILED, fetch_error="timeout")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "refetch", "_selected_action": [failed.pk]},
+            follow=True,
+        )
+    assert "Queued 1 article(s)" in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.fetch_state, failed.fetch_error) == ("pending", "")
+    assert queued == [failed.pk]
