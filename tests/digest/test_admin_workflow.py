@@ -237,7 +237,7 @@ def test_refetch_action_queues_the_selected_articles(
 
     queued: list[int] = []
     monkeypatch.setattr(articles.services, "enqueue_fetch", queued.append)
-    failed = ArticleFactory(fetch_state=Article.FetchState.FAILED, fetch_error="timeout")
+    failed = ArticleFactory.create(fetch_state=Article.FetchState.FAILED, fetch_error="timeout")
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
             reverse("admin:articles_article_changelist"),
