@@ -32,4 +32,4 @@ RUN DJANGO_PRODUCTION=true \
 
 USER briefroom
 EXPOSE 8000
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "digest.wsgi:application"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "briefroom.wsgi:application"]

@@ -29,7 +29,7 @@ def when_ready(server: object) -> None:
 accesslog = "-"
 errorlog = "-"
 
-# The same rule as digest/settings.py: JSON lines in production unless LOG_FORMAT says otherwise.
+# The same rule as briefroom/settings.py: JSON lines in production unless LOG_FORMAT says otherwise.
 _production = os.environ.get("DJANGO_PRODUCTION", "").strip().lower() in {"1", "true", "yes", "on"}
 if os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
     _console = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}

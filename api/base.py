@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from api.errors import BadRequest, exception_handler
 from api.pagination import PageNumber
+from api.serializers import ErrorOutput
 
 if TYPE_CHECKING:
     # Stub-only: a permission class, or two combined with & or |.
@@ -100,8 +101,6 @@ def id_parameter(name: str = "id", description: str = "") -> OpenApiParameter:
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     """Documented error responses, all in the API's one error shape."""
-    from api.serializers import ErrorOutput
-
     descriptions = {
         400: "Invalid input; `error.fields` says which.",
         401: "Authentication is required (token or session).",

@@ -6,12 +6,12 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
-from api.links import base_url
-from articles.models import Article, Tag
+from articles.models import Article
+from digest.links import base_url
 from digest.models import Entry, Issue
-from digest.selectors import IssueContent, entries_queryset
+from digest.representation import issue_detail_data
 
 DETAIL_CACHE_SECONDS = 24 * 3600
 
@@ -78,29 +78,6 @@ def issue_etag(issue: Issue) -> str:
 def issue_last_modified(issue: Issue):
     content = getattr(issue, "content_updated_at", None)
     return max(issue.updated_at, content) if content else issue.updated_at
-
-
-def issue_api_content(issue: Issue) -> IssueContent:
-    """The issue's entries with everything the detail shows, in a fixed number of queries."""
-    entries = list(
-        entries_queryset()
-        .prefetch_related(Prefetch("article__tags", queryset=Tag.objects.order_by("name")))
-        .filter(issue=issue)
-        .order_by("position", "id")
-    )
-    return IssueContent(
-        issue=issue,
-        main=[e for e in entries if e.section == Entry.Section.MAIN],
-        others=[e for e in entries if e.section == Entry.Section.OTHERS],
-    )
-
-
-def issue_detail_data(issue: Issue, *, request: Any = None) -> dict[str, Any]:
-    from api.serializers import IssueDetailOutput
-
-    context = {"request": request, "base_url": base_url(request)}
-    context["content"] = issue_api_content(issue)
-    return IssueDetailOutput(issue, context=context).data
 
 
 def issue_detail_cached(issue: Issue, *, request: Any = None) -> dict[str, Any]:

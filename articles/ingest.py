@@ -13,15 +13,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import fetcher
 from articles.canonical import InvalidURL, canonicalize_url, kind_for_url
 from articles.extractors import Extracted, NotAnArticle, extract, fetch_url_for
-from articles.fetcher import FetchError
 from articles.imagestore import ImageRejected, image_process, lead_image_store
 from articles.models import Article, RelatedLink
-from articles.politeness import github_headers
 from articles.services import site_domain
-from articles.signals import article_fetch_failed, article_fetched
+from articles.signals import article_fetch_failed, article_fetched, article_merging
+from core import fetcher
+from core.fetcher import FetchError
+from core.inprocess import enqueue
+from core.politeness import github_headers
 from sources.services import source_get_or_create
 
 logger = logging.getLogger(__name__)
@@ -188,8 +189,6 @@ def rekey_or_merge(article: Article, permanent: str) -> Article:
 
 def articles_merge(*, keep: Article, duplicate: Article) -> Article:
     """Fold `duplicate` into `keep`: editor's work, tags and issue entries all survive."""
-    from digest.models import Entry
-
     for name in duplicate.edited_fields:
         if name == "related_links":
             if not keep.is_edited("related_links"):
@@ -212,12 +211,8 @@ def articles_merge(*, keep: Article, duplicate: Article) -> Article:
         keep.fetch_state = duplicate.fetch_state
     keep.save()
     keep.tags.add(*duplicate.tags.all())
-    for entry in Entry.objects.filter(article=duplicate):
-        if Entry.objects.filter(issue_id=entry.issue_id, article=keep).exists():
-            entry.delete()  # the issue already lists the kept article
-        else:
-            entry.article = keep
-            entry.save(update_fields=["article"])
+    # Whatever refers to the duplicate (issue entries) moves to the kept article first.
+    article_merging.send(sender=Article, keep=keep, duplicate=duplicate)
     duplicate.delete()
     return keep
 
@@ -254,7 +249,6 @@ def _update_metadata(article_id: int, **values: str) -> None:
 def enqueue_image(article_id: int) -> None:
     try:
         from articles.tasks import fetch_article_image
-        from digest.inprocess import enqueue
 
         enqueue(fetch_article_image, article_id)
     except Exception:  # broker down: the image is optional, the sweeper does not retry it

@@ -20,6 +20,8 @@ from articles.canonical import (
     wechat_biz,
 )
 from articles.models import Article, RelatedLink, Tag
+from core.inprocess import enqueue
+from sources.models import Source
 from sources.services import source_get_or_create
 
 logger = logging.getLogger(__name__)
@@ -92,8 +94,6 @@ def _initial_source(kind: str, canonical: str):
     if kind == "wechat":
         biz = wechat_biz(canonical)
         if biz:
-            from sources.models import Source
-
             return Source.objects.filter(wechat_biz=biz).first()
     return None
 
@@ -132,8 +132,6 @@ def enqueue_fetch(article_id: int) -> None:
         from articles.tasks import fetch_article
     except ImportError:  # ingestion not installed in this deployment
         return
-    from digest.inprocess import enqueue
-
     try:
         enqueue(fetch_article, article_id)
     except Exception:  # broker down: the article stays pending and the sweeper retries

@@ -28,7 +28,7 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "briefroom.settings")
 
 from articles.extractors import NotAnArticle, extract  # noqa: E402
 from articles.extractors.evaluation import SCORED_FIELDS, ManifestRow, read_manifest, score  # noqa: E402

@@ -124,13 +124,13 @@ def worker(concurrency: int, allow: str):
         **os.environ,
         **bench_env(),
         # BENCH_WORKER_SETTINGS tries a settings change on the workers alone.
-        "DJANGO_SETTINGS_MODULE": os.environ.get("BENCH_WORKER_SETTINGS", "digest.settings"),
+        "DJANGO_SETTINGS_MODULE": os.environ.get("BENCH_WORKER_SETTINGS", "briefroom.settings"),
         "REDIS_URL": BROKER_REDIS_URL,
         "CELERY_BROKER_URL": BROKER_REDIS_URL,
         "FETCH_ALLOWLIST": allow,
     }
     command = [
-        str(BIN / "celery"), "-A", "digest.celery", "worker", "-Q", "fetch",
+        str(BIN / "celery"), "-A", "briefroom.celery", "worker", "-Q", "fetch",
         "-c", str(concurrency), "--pool", POOL, "-l", "WARNING",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name,
     ]  # fmt: skip
@@ -153,7 +153,7 @@ def worker(concurrency: int, allow: str):
 
 
 def wait_ready(process: subprocess.Popen, name: str, log: Path, timeout: float = 60) -> None:
-    from digest.celery import app
+    from briefroom.celery import app
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

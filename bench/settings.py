@@ -7,6 +7,6 @@ that file must not land in the repository's staticfiles/.
 import os
 from pathlib import Path
 
-from digest.settings import *  # noqa: F403
+from briefroom.settings import *  # noqa: F403
 
 STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", STATIC_ROOT))  # noqa: F405

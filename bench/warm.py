@@ -83,7 +83,7 @@ def gunicorn(port: int, static_root: Path):
         "BENCH_WORKER_CLASS": WORKER_CLASS,
         "BENCH_ERRORLOG": str(log),
     }
-    command = [str(BIN / "gunicorn"), "-c", str(ROOT / "bench/gunicorn_conf.py"), "digest.wsgi"]
+    command = [str(BIN / "gunicorn"), "-c", str(ROOT / "bench/gunicorn_conf.py"), "briefroom.wsgi"]
     process = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -16,6 +16,7 @@ class DigestConfig(AppConfig):
         from digest import (
             caching,  # noqa: F401 - connects cache invalidation in every process
             pagecache,
+            receivers,  # noqa: F401 - entries follow merged articles
         )
 
         pagecache.connect_signals()

@@ -76,8 +76,6 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "pagecache:version"
 CHANNEL = "pagecache:bumps"
 PAGE_PREFIX = "pagecache:page:"
-DEFAULT_TIMEOUT = 3600
-DEFAULT_LOCAL_BYTES = 32 * 1024 * 1024  # per process
 # Vary headers a stored response may name without being keyed on: requests carrying
 # a session cookie or credentials never reach the cache, so these do not split readers.
 ANONYMOUS_VARY = frozenset({"cookie", "authorization"})
@@ -292,10 +290,6 @@ def is_marked(response: HttpResponseBase) -> bool:
 # --- the middleware ---------------------------------------------------------------------
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def is_anonymous(request: HttpRequest) -> bool:
     if "HTTP_AUTHORIZATION" in request.META:
         return False
@@ -311,14 +305,14 @@ def page_key(request: HttpRequest) -> str | None:
     except DisallowedHost:
         return None  # let the view's chain answer it with its usual 400
     parts = [request.scheme, host, request.path, request.META.get("QUERY_STRING", "")]
-    if request.path.startswith(tuple(_setting("PAGECACHE_ACCEPT_PREFIXES", ["/api/"]))):
+    if request.path.startswith(tuple(settings.PAGECACHE_ACCEPT_PREFIXES)):
         parts.append(request.META.get("HTTP_ACCEPT", "").strip().lower())
     digest = hashlib.sha256("\n".join(parts).encode(errors="surrogateescape")).hexdigest()
     return PAGE_PREFIX + digest
 
 
 def _keyed_headers(request: HttpRequest) -> frozenset[str]:
-    if request.path.startswith(tuple(_setting("PAGECACHE_ACCEPT_PREFIXES", ["/api/"]))):
+    if request.path.startswith(tuple(settings.PAGECACHE_ACCEPT_PREFIXES)):
         return ANONYMOUS_VARY | {"accept"}
     return ANONYMOUS_VARY
 
@@ -350,7 +344,7 @@ def entry_timeout() -> int:
     """PAGECACHE_TIMEOUT, cut short when a scheduled issue falls due before then."""
     from digest.models import Issue
 
-    timeout = int(_setting("PAGECACHE_TIMEOUT", DEFAULT_TIMEOUT))
+    timeout = settings.PAGECACHE_TIMEOUT
     now = timezone.now()
     due = (
         Issue.objects.filter(status=Issue.Status.SCHEDULED, published_at__gt=now)
@@ -447,12 +441,12 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
-        self.local = LocalCopies(int(_setting("PAGECACHE_LOCAL_BYTES", DEFAULT_LOCAL_BYTES)))
+        self.local = LocalCopies(settings.PAGECACHE_LOCAL_BYTES)
         # The web process invalidates even before DigestConfig.ready() connects the signals.
         connect_signals()
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not _setting("PAGECACHE_ENABLED", True):
+        if not settings.PAGECACHE_ENABLED:
             return self.get_response(request)
         key = page_key(request)
         if key is None:

@@ -273,7 +273,7 @@ def lead_image(entry, *, absolute: bool = False) -> LeadImage | None:
         if not article.image_width:
             return LeadImage(src=thumb, alt=alt, srcset=f"{thumb} 1x, {full} 2x")
         # The thumbnailer never enlarges: a narrow original is its own thumbnail's width.
-        thumb_width = min(article.image_width, getattr(settings, "IMAGE_THUMB_WIDTH", 480))
+        thumb_width = min(article.image_width, settings.IMAGE_THUMB_WIDTH)
         srcset = f"{thumb} {thumb_width}w, {full} {article.image_width}w"
         return LeadImage(src=thumb, alt=alt, srcset=srcset, sizes=LEAD_IMAGE_SIZES, **size)
     origin = safe_image_url(article.image_url)

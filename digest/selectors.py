@@ -52,39 +52,6 @@ def issue_content(issue: Issue) -> IssueContent:
     return IssueContent(issue=issue, main=main, others=others)
 
 
-def issue_get(*, digest_slug: str, number: int) -> Issue | None:
-    return (
-        Issue.objects.select_related("digest")
-        .filter(digest__slug=digest_slug, number=number)
-        .first()
-    )
-
-
-def issue_for_reader(*, digest_slug: str, number: int, user) -> Issue | None:
-    """A published issue, or any issue for staff previewing it; None means 404."""
-    issue = issue_get(digest_slug=digest_slug, number=number)
-    if issue is None:
-        return None
-    if issue.is_published() or (user is not None and user.is_staff):
-        return issue
-    return None
-
-
-def recent_published_issues(limit: int = 20) -> list[Issue]:
-    return list(
-        Issue.objects.published().select_related("digest").order_by("-published_at")[:limit]
-    )
-
-
-def digest_for_name(name: str) -> Digest | None:
-    return Digest.objects.filter(name=name).first() or Digest.objects.filter(slug=name).first()
-
-
-def issue_page_context(issue: Issue) -> dict:
-    content = issue_content(issue)
-    return {"issue": issue, "content": content, "digest": issue.digest}
-
-
 # --- the public archive ---------------------------------------------------------------
 # Every list below costs a fixed number of queries, whatever the number of issues or
 # entries: pages, feeds and the sitemap are read far more often than issues are written.

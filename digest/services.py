@@ -207,3 +207,14 @@ def _touched(issue: Issue) -> None:
     issue.save(update_fields=["updated_at"])
     if issue.is_published():
         transaction.on_commit(lambda: issue_updated.send(sender=Issue, issue=issue))
+
+
+def entries_move_article(*, keep: Article, duplicate: Article) -> None:
+    """Point the duplicate's entries at the kept article; an issue listing both keeps one."""
+    for entry in Entry.objects.filter(article=duplicate).select_related("issue"):
+        if Entry.objects.filter(issue_id=entry.issue_id, article=keep).exists():
+            entry.delete()
+        else:
+            entry.article = keep
+            entry.save(update_fields=["article"])
+        _touched(entry.issue)

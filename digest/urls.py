@@ -1,15 +1,26 @@
-from django.conf import settings
-from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+"""The public archive's URLs. Fixed paths come before `<digest>/`, which matches any slug:
+a digest cannot be called archive, search, tags, sources or feeds."""
 
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("admin/", admin.site.urls),
-    path("api/", include("api.urls")),
-    path("", include("ops.urls")),
-    path("", include("digest.archive_urls")),
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from digest import caching, feeds, views  # noqa: F401 - caching connects its signals
+from digest.sitemaps import SITEMAPS
+
+app_name = "archive"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("archive/", views.archive_index, name="archive"),
+    path("archive/<int:year>/", views.archive_year, name="year"),
+    path("search/", views.search, name="search"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("sources/<str:slug>/", views.source_detail, name="source"),
+    path("feeds/rss/", feeds.feed_view, {"kind": "rss"}, name="feed-rss"),
+    path("feeds/atom/", feeds.feed_view, {"kind": "atom"}, name="feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("<slug:digest>/", views.digest_detail, name="digest"),
+    path("<slug:digest>/rss/", feeds.feed_view, {"kind": "rss"}, name="digest-feed-rss"),
+    path("<slug:digest>/atom/", feeds.feed_view, {"kind": "atom"}, name="digest-feed-atom"),
+    path("<slug:digest>/<int:number>/", views.issue_detail, name="issue"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

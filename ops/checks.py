@@ -10,7 +10,7 @@ from ops.errors import error_reporting_available
 
 @register()
 def error_reporting_check(app_configs, **kwargs) -> list[CheckMessage]:
-    if getattr(settings, "SENTRY_DSN", "") and not error_reporting_available():
+    if settings.SENTRY_DSN and not error_reporting_available():
         return [
             Warning(
                 "SENTRY_DSN is set but sentry-sdk is not installed: errors are only logged.",

@@ -51,7 +51,7 @@ def _media_root(tmp_path: Path, settings) -> None:
 @pytest.fixture
 def sites(local_server, monkeypatch) -> SiteMap:
     """Public URLs answered by the local server; everything else is unreachable."""
-    from articles import fetcher
+    from core import fetcher
 
     site_map = SiteMap(local_server)
     monkeypatch.setattr(fetcher, "fetch", rewriting(fetcher.fetch, site_map.urls))

@@ -46,7 +46,7 @@ class WebhookSubscription(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from articles.fetcher import FetchError, check_url_allowed
+        from core.fetcher import FetchError, check_url_allowed
 
         unknown = sorted(set(self.events) - set(Event.values))
         if not isinstance(self.events, list) or not self.events or unknown:

@@ -12,11 +12,11 @@ import time
 from enum import Enum
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from webhooks import conf
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -118,12 +118,15 @@ def delivery_headers(delivery: WebhookDelivery, body: bytes, *, now: float) -> d
 
 def retry_delay(attempts: int) -> int:
     """Seconds before the next attempt: doubling from the base, capped."""
-    return min(conf.retry_base_seconds() * 2 ** max(attempts - 1, 0), conf.retry_max_seconds())
+    return min(
+        settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+        settings.WEBHOOK_RETRY_MAX_SECONDS,
+    )
 
 
 def delivery_attempt(delivery_id: int) -> tuple[Outcome, WebhookDelivery | None]:
     """Send one attempt and record it; safe to call twice for the same delivery."""
-    from articles.fetcher import FetchError, post_json
+    from core.fetcher import FetchError, post_json
 
     delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
     if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
@@ -140,7 +143,10 @@ def delivery_attempt(delivery_id: int) -> tuple[Outcome, WebhookDelivery | None]
     status: int | None = None
     try:
         status = post_json(
-            delivery.subscription.target_url, body, headers=headers, timeout=conf.timeout_seconds()
+            delivery.subscription.target_url,
+            body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
         )
     except FetchError as exc:
         transient, error = exc.transient, f"{exc.code}: {exc.message}"
@@ -169,7 +175,7 @@ def _record(
         outcome = Outcome.DELIVERED
         delivery.state = WebhookDelivery.State.DELIVERED
         delivery.delivered_at = timezone.now()
-    elif transient and delivery.attempts < conf.max_attempts():
+    elif transient and delivery.attempts < settings.WEBHOOK_MAX_ATTEMPTS:
         outcome = Outcome.RETRY
     else:
         outcome = Outcome.FAILED

@@ -26,10 +26,10 @@ from api.base import (
 from api.filters import ArticleFilter
 from api.pagination import PageNumber
 from api.selectors import articles_visible_to, can_see_all_articles, published_article_count
-from api.serializers import ArticleOutput
 from articles import services
 from articles.canonical import canonicalize_url
 from articles.models import Article
+from digest.representation import ArticleOutput
 from sources.models import Source
 
 ARTICLE_ID = id_parameter("id", "The article's id.")

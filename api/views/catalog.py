@@ -28,9 +28,15 @@ from api.base import (
 from api.errors import Conflict
 from api.filters import IssueFilter, SourceFilter
 from api.selectors import issues_visible_to
-from api.serializers import DigestOutput, IssueOutput, SourceKindField, SourceOutput, TagOutput
 from articles.models import Tag
 from digest.models import Digest, Issue
+from digest.representation import (
+    DigestOutput,
+    IssueOutput,
+    SourceKindField,
+    SourceOutput,
+    TagOutput,
+)
 from sources.models import Source
 
 AUTH_READ_ERRORS = (400, 401, 403, 404, 429)

@@ -24,13 +24,18 @@ from api.base import (
     parse_id,
 )
 from api.errors import BadRequest, Conflict
-from api.selectors import issue_api_content, issues_visible_to
-from api.serializers import EntryOutput, IssueEntriesOutput
+from api.selectors import issues_visible_to
 from api.views.issues import ISSUE_ID
 from articles import services as article_services
 from articles.models import Article
 from digest import services
 from digest.models import Entry, Issue
+from digest.representation import (
+    EntryOutput,
+    IssueEntriesOutput,
+    issue_representation_content,
+    numbered,
+)
 from digest.selectors import entries_queryset
 
 ENTRY_ID = id_parameter("entry_id", "The entry's id.")
@@ -73,15 +78,9 @@ def check_position_free(issue: Issue, position: int | None, entry: Entry | None 
 
 
 def entries_data(request: Request, issue: Issue) -> dict[str, Any]:
-    content = issue_api_content(issue)
-    for section in (content.main, content.others):
-        for number, entry in enumerate(section, start=1):
-            entry.number_in_section = number
-    context = {"request": request}
-    return {
-        "main": EntryOutput(content.main, many=True, context=context).data,
-        "others": EntryOutput(content.others, many=True, context=context).data,
-    }
+    content = issue_representation_content(issue)
+    sections = {"main": numbered(content.main), "others": numbered(content.others)}
+    return IssueEntriesOutput(sections, context={"request": request}).data
 
 
 class EntryListApi(ApiView):

@@ -35,10 +35,10 @@ from api.selectors import (
     issue_with_version,
     issues_visible_to,
 )
-from api.serializers import IssueDetailOutput, IssueOutput
 from digest import services
 from digest.exporters import ExportFormat, export_filename, export_issue
 from digest.models import Digest, Issue
+from digest.representation import IssueDetailOutput, IssueOutput
 
 ISSUE_ID = id_parameter("id", "The issue's id.")
 CONDITIONAL = [

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import PUBLIC, ApiView, errors
-from api.links import api_url
+from digest.links import api_url
 
 COLLECTIONS = ["digests", "issues", "articles", "sources", "tags", "webhooks"]
 

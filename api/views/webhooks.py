@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import WRITE_ERRORS, ApiListView, ApiView, errors, id_parameter, parse_id
-from api.serializers import LinkField, choice_field
+from digest.representation import LinkField, choice_field
 from webhooks import services
 from webhooks.models import Event, WebhookDelivery, WebhookSubscription
 

@@ -7,10 +7,9 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from digest.models import Issue
+from digest.representation import issue_detail_data
 
 
 def issue_json(issue: Issue) -> str:
-    from api.selectors import issue_detail_data
-
     data = issue_detail_data(issue, request=None)
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"

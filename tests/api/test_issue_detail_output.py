@@ -1,37 +1,23 @@
-"""The issue detail builds its entries directly: the same JSON as the declared serializers."""
+"""One declared issue shape: the API detail, the entries endpoint, the JSON export and the
+webhook payload all come from digest/representation.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
 
 import pytest
-from rest_framework.renderers import JSONRenderer
-from rest_framework.test import APIRequestFactory
 
-from api.selectors import issue_api_content, issue_detail_data
-from api.serializers import EntryOutput, IssueDetailOutput
 from articles.models import Article, RelatedLink, Tag
+from digest.exporters import ExportFormat, export_issue
 from digest.models import Entry, Issue
+from digest.representation import issue_detail_data
 from tests.factories import ArticleFactory, IssueFactory, SourceFactory
+from webhooks.payloads import issue_payload
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-
-
-class SerializedIssueDetail(IssueDetailOutput):
-    """The detail with its entries through EntryOutput and the serializers it nests."""
-
-    def get_entries(self, issue: Issue) -> dict[str, Any]:
-        content = self.context["content"]
-        for section in (content.main, content.others):
-            for number, entry in enumerate(section, start=1):
-                entry.number_in_section = number
-        return {
-            "main": EntryOutput(content.main, many=True, context=self.context).data,
-            "others": EntryOutput(content.others, many=True, context=self.context).data,
-        }
 
 
 def rich_issue() -> Issue:
@@ -87,30 +73,40 @@ def rich_issue() -> Issue:
     return issue
 
 
-def rendered(serializer: type[IssueDetailOutput], issue: Issue, request: Any) -> bytes:
-    context = {"request": request, "content": issue_api_content(issue)}
-    return JSONRenderer().render(serializer(issue, context=context).data)
-
-
-@pytest.mark.parametrize("with_request", [True, False], ids=["request", "site-url"])
-def test_the_detail_matches_the_declared_serializers_byte_for_byte(with_request, settings):
-    settings.ALLOWED_HOSTS = ["api.example"]
+def test_the_detail_lists_the_same_entries_as_the_entries_endpoint(client):
     issue = rich_issue()
-    request = APIRequestFactory().get("/", HTTP_HOST="api.example:8443") if with_request else None
+    accept = {"Accept": "application/json"}
 
-    built = rendered(IssueDetailOutput, issue, request)
+    detail = client.get(f"/api/v1/issues/{issue.pk}/", headers=accept).json()
+    entries = client.get(f"/api/v1/issues/{issue.pk}/entries/", headers=accept).json()
 
-    assert built == rendered(SerializedIssueDetail, issue, request)
-    assert "智能体".encode() in built and b'"number":1' in built
+    assert detail["entries"] == entries
+    assert [link["label"] for link in detail["entries"]["main"][0]["article"]["links"]] == [
+        "Paper",
+        "Code",
+    ]
+    assert [tag["name"] for tag in detail["entries"]["main"][0]["article"]["tags"]] == [
+        "agents",
+        "智能体",
+    ]
 
 
-def test_the_api_serves_the_same_bytes_as_the_declared_serializers(client):
+def test_the_json_export_and_the_webhook_carry_the_api_detail_on_site_url(client, settings):
+    settings.SITE_URL = "https://brief.example"
+    settings.ALLOWED_HOSTS = ["brief.example"]
     issue = rich_issue()
 
-    response = client.get(f"/api/v1/issues/{issue.pk}/", headers={"Accept": "application/json"})
+    served = client.get(
+        f"/api/v1/issues/{issue.pk}/",
+        headers={"Accept": "application/json"},
+        HTTP_HOST="brief.example",
+        secure=True,
+    ).json()
+    exported = json.loads(export_issue(issue, ExportFormat.JSON))
 
-    request = APIRequestFactory().get("/")
-    assert response.content == rendered(SerializedIssueDetail, issue, request)
+    assert exported == served
+    assert json.loads(json.dumps(issue_payload(issue)["issue"], default=str)) == served
+    assert exported["url"] == f"https://brief.example/api/v1/issues/{issue.pk}/"
 
 
 def test_entries_are_numbered_within_their_section():
@@ -120,3 +116,5 @@ def test_entries_are_numbered_within_their_section():
 
     assert [e["number"] for e in entries["main"]] == [1, 2, 3, 4]
     assert [e["number"] for e in entries["others"]] == [1]
+    assert entries["main"][1]["title"] == "改过的标题"
+    assert entries["main"][3]["image"]["url"].endswith("entries/override.webp")

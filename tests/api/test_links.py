@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from api import links
-from api.links import ApiLinks
+from digest import links
+from digest.links import ApiLinks
 
 BASE = "https://briefroom.example"
 BY_ID = [

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from articles import fetcher
-from articles.fetcher import FetchError, fetch, post_json
+from core.fetch_error import TRANSIENT_CODES
+from core.fetcher import FetchError, fetch, post_json
 from tests.support.httpserver import (
     ConnectionLog,
     FakeResolver,
@@ -724,7 +724,7 @@ def test_fetch_error_transience_follows_its_code() -> None:
     assert FetchError("timeout", "x").transient
     assert not FetchError("blocked", "x").transient
     expected = {"timeout", "connection", "rate_limited", "server_error"}
-    assert expected == fetcher.TRANSIENT_CODES
+    assert expected == TRANSIENT_CODES
 
 
 def test_fetches_from_an_allowlisted_ipv6_loopback_server(settings) -> None:

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.fetcher import FetchError, check_url_allowed, fetch, is_refused_address, post_json
-from digest import settings as settings_module
+from briefroom import settings as settings_module
+from core.fetcher import FetchError, check_url_allowed, fetch, is_refused_address, post_json
 from tests.support.httpserver import ConnectionLog, FakeResolver
 
 pytest_plugins = ["tests.support.httpserver"]

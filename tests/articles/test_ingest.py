@@ -224,7 +224,7 @@ def test_a_failed_image_never_fails_the_article(sites, pages_dir, suide) -> None
 
 @pytest.mark.django_db(transaction=True)
 def test_article_is_saved_pending_when_the_broker_is_down(settings) -> None:
-    from digest.celery import app
+    from briefroom.celery import app
     from tests.support.worker import _reset_connections
 
     saved = app.conf.broker_url, app.conf.task_always_eager

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import threading
 import time
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
 
-from articles import politeness
-from articles.fetcher import FetchError
+from core import politeness
+from core.fetcher import FetchError
 
 
 class FakeClock:
@@ -46,9 +48,11 @@ def _fresh_cache(settings) -> None:
 
 
 def test_defaults_follow_the_published_terms_of_arxiv_and_a_modest_rate_for_wechat(
-    settings,
+    monkeypatch,
 ) -> None:
-    del settings.FETCH_HOST_INTERVALS  # the module's own defaults
+    monkeypatch.delenv("FETCH_HOST_INTERVALS", raising=False)
+    defaults = importlib.reload(importlib.import_module("briefroom.settings"))
+    monkeypatch.setattr(settings, "FETCH_HOST_INTERVALS", defaults.FETCH_HOST_INTERVALS)
 
     assert politeness.host_interval("export.arxiv.org") == 3
     assert politeness.host_interval("mp.weixin.qq.com") == 1

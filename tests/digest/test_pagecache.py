@@ -404,7 +404,7 @@ def page_key_of(url: str) -> str | None:
 # --- the real archive and API -----------------------------------------------------------
 
 
-@pytest.mark.urls("digest.urls")
+@pytest.mark.urls("briefroom.urls")
 def test_issue_page_is_served_from_the_cache_until_unpublished(client) -> None:
     issue = make_issue()
     url = issue.get_absolute_url()
@@ -424,7 +424,7 @@ def test_issue_page_is_served_from_the_cache_until_unpublished(client) -> None:
     assert gone.status_code == 404
 
 
-@pytest.mark.urls("digest.urls")
+@pytest.mark.urls("briefroom.urls")
 def test_issue_page_shows_an_edit_at_once(client) -> None:
     issue = make_issue()
     url = issue.get_absolute_url()
@@ -437,7 +437,7 @@ def test_issue_page_shows_an_edit_at_once(client) -> None:
     assert "改过的标题" in client.get(url).content.decode()
 
 
-@pytest.mark.urls("digest.urls")
+@pytest.mark.urls("briefroom.urls")
 def test_api_issue_detail_is_cached_for_readers_and_gone_when_unpublished(client) -> None:
     issue = make_issue()
     url = f"/api/v1/digests/{issue.digest.slug}/issues/{issue.number}/"

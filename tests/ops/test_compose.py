@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import get_commands
 
-from digest.celery import app as celery_app
+from briefroom.celery import app as celery_app
 from tests.ops.conftest import ENV_EXAMPLE, child_env, compose, env_example
 from tests.support.services import ROOT, port_open, unavailable
 
@@ -108,7 +108,7 @@ def test_every_environment_variable_the_code_reads_is_in_env_example() -> None:
 
 def test_the_env_scan_finds_settings_variables() -> None:
     """Guards the test above against finding nothing and passing."""
-    found = env_names_read_by((ROOT / "digest" / "settings.py").read_text())
+    found = env_names_read_by((ROOT / "briefroom" / "settings.py").read_text())
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "LOG_FORMAT"} <= found
     assert "WEB_CONCURRENCY" in env_names_read_by((ROOT / "gunicorn.conf.py").read_text())
 

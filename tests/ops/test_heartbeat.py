@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from digest.celery import app as celery_app
+from briefroom.celery import app as celery_app
 from ops.heartbeat import heartbeat_age, heartbeat_record
 from ops.tasks import worker_heartbeat
 

@@ -29,7 +29,7 @@ def test_json_log_format_writes_one_parseable_object_per_line() -> None:
     result = subprocess.run(
         [sys.executable, "-c", LOG_SOME_LINES],
         cwd=ROOT,
-        env=child_env(DJANGO_SETTINGS_MODULE="digest.settings", LOG_FORMAT="json"),
+        env=child_env(DJANGO_SETTINGS_MODULE="briefroom.settings", LOG_FORMAT="json"),
         capture_output=True,
         text=True,
         timeout=60,

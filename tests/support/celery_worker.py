@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "briefroom.settings")
 
 import django
 
@@ -18,7 +18,7 @@ from tests.support.sites import install_from_env  # noqa: E402
 
 install_from_env()
 
-from digest.celery import app  # noqa: E402
+from briefroom.celery import app  # noqa: E402
 
 if __name__ == "__main__":
     app.worker_main(["worker", *sys.argv[1:]])

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable
 
-from articles import fetcher
+from core import fetcher
 from tests.support.httpserver import LocalHTTPServer
 
 URL_MAP_ENV = "BRIEFROOM_TEST_URL_MAP"

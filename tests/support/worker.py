@@ -14,7 +14,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from digest.celery import app
+from briefroom.celery import app
 from tests.support.services import ROOT
 
 
@@ -30,7 +30,7 @@ class WorkerProcess:
         db = settings.DATABASES["default"]
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "digest.settings",
+            "DJANGO_SETTINGS_MODULE": "briefroom.settings",
             "DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"),
             "REDIS_URL": self.broker_url,
             "FETCH_ALLOWLIST": ",".join(settings.FETCH_ALLOWLIST),

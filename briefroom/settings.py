@@ -13,7 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from digest.env import env_bool, env_int, env_list, env_required, env_str
+from core.env import env_bool, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: probes come by IP address, before host validation and the HTTPS redirect.
-    "ops.middleware.HealthCheckMiddleware",
+    "briefroom.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "digest.pagecache.PageCacheMiddleware",  # before sessions: cached public pages skip them
@@ -76,8 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "digest.urls"
-WSGI_APPLICATION = "digest.wsgi.application"
+ROOT_URLCONF = "briefroom.urls"
+WSGI_APPLICATION = "briefroom.wsgi.application"
 
 TEMPLATES = [
     {
@@ -226,6 +226,9 @@ CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
 # dropped by any content edit; the timeout only bounds what a missed edit could cost.
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 3600)  # seconds
+PAGECACHE_LOCAL_BYTES = env_int("PAGECACHE_LOCAL_BYTES", 32 * 1024 * 1024)  # per web process
+# Paths whose responses depend on the Accept header (the API's JSON or browsable HTML).
+PAGECACHE_ACCEPT_PREFIXES = env_list("PAGECACHE_ACCEPT_PREFIXES", "/api/")
 
 # Outbound fetching of editor-supplied URLs.
 FETCH_ALLOWLIST = env_list("FETCH_ALLOWLIST")

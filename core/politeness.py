@@ -31,8 +31,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-DEFAULT_INTERVALS = {"export.arxiv.org": 3.0, "mp.weixin.qq.com": 1.0}
-DEFAULT_MAX_WAIT = 30.0
+from core.fetch_error import FetchError
+
 # Whole seconds: Django's Redis backend rounds timeouts down to integers.
 _LOCK_TTL = 2
 _LOCK_POLL = 0.005
@@ -45,9 +45,6 @@ _sleep = time.sleep
 
 
 def _rate_limited(host: str, wait: float, why: str):
-    # Imported here: fetcher imports this module, and FetchError lives there.
-    from articles.fetcher import FetchError
-
     return FetchError(
         "rate_limited",
         f"Waiting before asking {host} again: {why} (about {math.ceil(wait)} s).",
@@ -79,7 +76,7 @@ def _parse_intervals(raw: Mapping[str, float] | Iterable[str]) -> dict[str, floa
 
 def host_interval(host: str) -> float:
     """Minimum seconds between two requests to `host` ("host" or "host:port")."""
-    intervals = _parse_intervals(getattr(settings, "FETCH_HOST_INTERVALS", DEFAULT_INTERVALS))
+    intervals = _parse_intervals(settings.FETCH_HOST_INTERVALS)
     key = _normalise(host)
     if key in intervals:
         return intervals[key]
@@ -127,7 +124,7 @@ def _reserve(host: str, interval: float) -> float:
         now = _now()
         start = max(now, float(cache.get(next_key) or 0.0))
         wait = start - now
-        max_wait = float(getattr(settings, "FETCH_POLITE_MAX_WAIT", DEFAULT_MAX_WAIT))
+        max_wait = float(settings.FETCH_POLITE_MAX_WAIT)
         if wait > max_wait:
             raise _rate_limited(host, wait, "too many requests are queued for it")
         cache.set(next_key, start + interval, timeout=math.ceil(wait + interval) + 1)
@@ -161,7 +158,7 @@ def note_response(host: str, status: int, headers: Mapping[str, str]) -> None:
 def github_headers() -> dict[str, str]:
     """Headers for GitHub's REST API; Authorization only when settings.GITHUB_TOKEN is set."""
     headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
-    token = getattr(settings, "GITHUB_TOKEN", "").strip()
+    token = settings.GITHUB_TOKEN.strip()
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return headers

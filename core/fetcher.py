@@ -44,7 +44,8 @@ from urllib3.exceptions import DecodeError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.response import BaseHTTPResponse, HTTPResponse
 
-from articles import politeness
+from core import politeness
+from core.fetch_error import FetchError
 
 logger = logging.getLogger(__name__)
 
@@ -77,16 +78,6 @@ CONTENT_TYPES: dict[str, frozenset[str]] = {
 _GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
 _CHUNK = 64 * 1024
 
-# Defaults for settings that may be absent (the settings module documents each one).
-_DEFAULTS: dict[str, object] = {
-    "FETCH_ALLOWED_PORTS": [80, 443],
-    "FETCH_CONNECT_TIMEOUT": 5,
-    "FETCH_TOTAL_TIMEOUT": 20,
-    "FETCH_MAX_BYTES": 5 * 1024 * 1024,
-    "IMAGE_MAX_BYTES": 10 * 1024 * 1024,
-    "FETCH_CA_BUNDLE": "",
-    "FETCH_ALLOWLIST": [],
-}
 
 # --- Results and errors -------------------------------------------------------------------
 
@@ -100,40 +91,6 @@ class FetchResult:
     content_type: str  # media type only, lower-cased
     charset: str  # from the header, lower-cased, '' if none
     redirects: list[str] = field(default_factory=list)  # each Location followed, absolute
-
-
-TRANSIENT_CODES = frozenset({"timeout", "connection", "rate_limited", "server_error"})
-
-
-class FetchError(Exception):
-    """A fetch that did not produce a usable response, with a sentence an editor can read.
-
-    `code` is one of: blocked, invalid_url, not_found, gone, http_error, server_error,
-    rate_limited, timeout, connection, too_large, bad_content_type, too_many_redirects.
-    """
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        transient: bool | None = None,
-        retry_after: float | None = None,
-        status: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.transient = code in TRANSIENT_CODES if transient is None else transient
-        self.retry_after = retry_after
-        self.status = status
-
-    def __repr__(self) -> str:
-        return f"FetchError({self.code!r}, {self.message!r})"
-
-    def __reduce__(self):
-        # Celery pickles exceptions (retries, results); the default would lose `code`.
-        return (self.__class__, (self.code, self.message), dict(self.__dict__))
 
 
 # --- Which addresses are refused -----------------------------------------------------------
@@ -388,12 +345,8 @@ def _parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
 # --- Checks before connecting -----------------------------------------------------------
 
 
-def _setting(name: str):
-    return getattr(settings, name, _DEFAULTS[name])
-
-
 def _allowlisted(target: _Target) -> bool:
-    for entry in _setting("FETCH_ALLOWLIST"):
+    for entry in settings.FETCH_ALLOWLIST:
         try:
             parts = urlsplit(f"//{entry.strip()}")
             host, port = (parts.hostname or "").rstrip("."), parts.port
@@ -410,7 +363,7 @@ def _check_static(target: _Target) -> bool:
     """Port and host-name checks; returns whether the target is allowlisted."""
     if _allowlisted(target):
         return True
-    allowed_ports = {int(port) for port in _setting("FETCH_ALLOWED_PORTS")}
+    allowed_ports = {int(port) for port in settings.FETCH_ALLOWED_PORTS}
     if target.port not in allowed_ports:
         raise FetchError(
             "blocked", f"Refused to fetch {target.url}: port {target.port} is not allowed."
@@ -628,7 +581,7 @@ class _Exchange:
     def __init__(self, target: _Target, addresses: list[IPAddress], seconds: float) -> None:
         self.target = target
         self.deadline = _Deadline(seconds)
-        connect = min(float(_setting("FETCH_CONNECT_TIMEOUT")), seconds)
+        connect = min(float(settings.FETCH_CONNECT_TIMEOUT), seconds)
         timeout = urllib3.Timeout(connect=connect, read=seconds)
         pinned = tuple(addresses)
         if target.scheme == "https":
@@ -639,7 +592,7 @@ class _Exchange:
                 retries=False,
                 timeout=timeout,
                 cert_reqs="CERT_REQUIRED",
-                ca_certs=_setting("FETCH_CA_BUNDLE") or None,
+                ca_certs=settings.FETCH_CA_BUNDLE or None,
                 pinned=pinned,
                 deadline=self.deadline,
             )
@@ -877,7 +830,7 @@ def _merge(base: dict[str, str], extra: dict[str, str]) -> dict[str, str]:
 
 
 def _default_limit(purpose: Purpose) -> int:
-    return int(_setting("IMAGE_MAX_BYTES" if purpose == "image" else "FETCH_MAX_BYTES"))
+    return settings.IMAGE_MAX_BYTES if purpose == "image" else settings.FETCH_MAX_BYTES
 
 
 def fetch(
@@ -895,7 +848,7 @@ def fetch(
     if purpose not in CONTENT_TYPES:
         raise ValueError(f"unknown fetch purpose {purpose!r}")
     limit = max_bytes or _default_limit(purpose)
-    budget = float(_setting("FETCH_TOTAL_TIMEOUT"))
+    budget = float(settings.FETCH_TOTAL_TIMEOUT)
     redirects: list[str] = []
     current = url.strip()
     origin: tuple[str, str, int] | None = None
@@ -984,7 +937,7 @@ def post_json(url: str, payload: bytes, *, headers: dict[str, str], timeout: flo
         "Content-Type": "application/json",
         "Accept": "*/*",
     }
-    budget = min(float(timeout), float(_setting("FETCH_TOTAL_TIMEOUT")))
+    budget = min(float(timeout), float(settings.FETCH_TOTAL_TIMEOUT))
     with _Exchange(target, addresses, budget) as exchange:
         try:
             response = exchange.send("POST", _merge(base, headers), body=payload)
