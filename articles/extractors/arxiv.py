@@ -182,6 +182,7 @@ def _paper(
         title=title,
         publication="arXiv",
         author=join_names(authors),
+        description=summary,
         summary=summary,
         image_url=image_url,
         published_at=published,

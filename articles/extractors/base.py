@@ -17,6 +17,9 @@ SUMMARY_LIMIT = 300
 class RelatedLinkData:
     label: str
     url: str
+    # Where the link was found: "body" (the article's text), "metadata" (the page's or an
+    # API's own fields) or "editor" (set by hand).
+    source: str = "body"
 
 
 @dataclass
@@ -25,6 +28,9 @@ class Extracted:
     title: str = ""
     publication: str = ""
     author: str = ""
+    # What the page declares about itself (og:description, an API's description field)...
+    description: str = ""
+    # ...and the summary we write from it: the page's own lede where it has a body.
     summary: str = ""
     image_url: str = ""
     published_at: datetime | None = None
@@ -44,10 +50,13 @@ class Extracted:
             "title": self.title,
             "publication": self.publication,
             "author": self.author,
+            "description": self.description,
             "summary": self.summary,
             "image_url": self.image_url,
             "published_at": self.published_at.isoformat() if self.published_at else None,
-            "related_links": [{"label": x.label, "url": x.url} for x in self.related_links],
+            "related_links": [
+                {"label": x.label, "url": x.url, "source": x.source} for x in self.related_links
+            ],
             "metadata": self.metadata,
             "canonical_url": self.canonical_url,
             "source_key": self.source_key,

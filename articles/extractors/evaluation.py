@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .base import Extracted
 from .dates import parse_datetime
+from .lede import CJK_LENGTH, LATIN_LENGTH, ends_at_sentence, is_mostly_cjk, size
 
 KINDS = {
     "wechat": "wechat",
@@ -22,7 +23,9 @@ KINDS = {
     "github-html": "github",
     "generic": "web",
 }
-SCORED_FIELDS = ("title", "description", "image_url", "author_or_publication", "published")
+SCORED_FIELDS = (
+    "title", "description", "image_url", "author_or_publication", "published", "lede",
+)  # fmt: skip
 # Which NotAnArticle code an error row's notes describe (the manifest has no code column).
 _ERROR_NOTES = (
     ("expired", re.compile(r"expired|链接已过期", re.I)),
@@ -47,6 +50,8 @@ class ManifestRow:
     author_or_publication: str
     published: str
     notes: str
+    # The first ~40 characters of the page's lede as a reader sees it.
+    lede: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -66,6 +71,7 @@ class ManifestRow:
 
 
 def read_manifest(path: Path) -> list[ManifestRow]:
+    """The rows of one manifest (MANIFEST.tsv, MANIFEST-new.tsv: the same columns)."""
     names = [f.name for f in fields(ManifestRow)]
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -103,10 +109,24 @@ def score(row: ManifestRow, extracted: Extracted) -> dict[str, bool]:
     """For each non-empty ground-truth field of the row, whether the extraction got it right."""
     checks = {
         "title": lambda: extracted.title == row.title,
-        # The manifest keeps the first ~120 characters of the summary.
-        "description": lambda: _squash(extracted.summary).startswith(_squash(row.description)),
+        # The manifest keeps the first ~120 characters of the page's own description.
+        "description": lambda: _squash(extracted.description).startswith(_squash(row.description)),
         "image_url": lambda: extracted.image_url == row.image_url,
         "author_or_publication": lambda: _people_right(row, extracted),
         "published": lambda: _same_instant(row.published, extracted.published_at),
+        "lede": lambda: _squash(extracted.summary).startswith(_squash(row.lede)),
     }
     return {name: check() for name, check in checks.items() if getattr(row, name)}
+
+
+def summary_follows_rules(summary: str) -> bool:
+    """80-300 CJK characters or 40-120 Latin words, ending at a sentence end."""
+    if not summary:
+        return False
+    return summary_length_ok(summary) and ends_at_sentence(summary)
+
+
+def summary_length_ok(summary: str) -> bool:
+    cjk = is_mostly_cjk(summary)
+    low, high = CJK_LENGTH if cjk else LATIN_LENGTH
+    return low <= size(summary, cjk) <= high

@@ -22,10 +22,10 @@ from .base import (
     RelatedLinkData,
     clean_block_text,
     clean_text,
-    first_sentences,
     join_names,
 )
 from .dates import parse_datetime
+from .lede import summary_of
 from .links import canonical_link, collect_links, labelled_by_address
 from .page import Page, block_text, ld_names, ld_text, ld_url, looks_like_url
 
@@ -47,6 +47,10 @@ _QUOTES = str.maketrans(
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|::|:|/|»)\s+")
 _BY = re.compile(r"^(?:(?:by|von|par|por)\s+|作者\s*[:：]?\s*)", re.IGNORECASE)
 MIN_PARAGRAPH = 30
+_STANDFIRST = " | ".join(
+    f'//*[self::p or self::div][contains(concat(" ", normalize-space(@class), " "), " {name} ")]'
+    for name in ("standfirst", "dig-vorspann", "article-standfirst", "dek", "article-dek")
+)
 
 
 def _comparable(text: str) -> str:
@@ -192,6 +196,15 @@ def densest_block(page: Page) -> HtmlElement | None:
     return max(scores, key=scores.__getitem__) if scores else None
 
 
+def standfirst(page: Page) -> str:
+    """A standfirst the page shows under its headline but declares nowhere (a CMS class name)."""
+    for element in page.root.xpath(_STANDFIRST):
+        text = clean_text(element.text_content())
+        if len(text) >= MIN_PARAGRAPH:
+            return text
+    return ""
+
+
 def article_text(page: Page, ld: dict[str, Any], container: HtmlElement | None) -> str:
     """The article's own text: JSON-LD articleBody, else the paragraphs of its container."""
     article_body = ld.get("articleBody")
@@ -243,7 +256,11 @@ def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
     canonical, notes = declared_canonical(page)
     container = main_container(page)
     body_text = article_text(page, ld, container)
-    summary = page.first_meta("og:description", "twitter:description", "description")
+    description = (
+        page.first_meta("og:description", "twitter:description", "description")
+        or ld_text(ld.get("description"))
+        or standfirst(page)
+    )
     home = urlsplit(canonical if notes.get("canonical_kind") == "same_host" else url)
     site_url = page.absolute(ld_url(publisher.get("url"))) if publisher else ""
     return Extracted(
@@ -251,7 +268,8 @@ def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
         title=title,
         publication=publication,
         author=pick_author(page, ld),
-        summary=summary or ld_text(ld.get("description")) or first_sentences(body_text),
+        description=description,
+        summary=summary_of(body_text, description, title=title, site=publication),
         image_url=pick_image(page, ld),
         published_at=pick_published(page, ld),
         related_links=article_links(page, container, canonical, notes),

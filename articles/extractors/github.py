@@ -12,6 +12,7 @@ from articles.canonical import github_repo_from_url
 
 from .base import Extracted, NotAnArticle, RelatedLinkData, clean_text
 from .dates import parse_datetime
+from .lede import summary_of
 from .links import collect_links, labelled_by_address
 from .page import Page, block_text
 
@@ -99,6 +100,7 @@ def extract_github_api(url: str, body: bytes) -> Extracted:
         title=data["full_name"],
         publication="GitHub",
         author=login,
+        description=clean_text(data.get("description")),
         summary=clean_text(data.get("description")),
         image_url=owner.get("avatar_url") or social_preview_url(login, name),
         published_at=parse_datetime(data.get("created_at")),
@@ -154,18 +156,20 @@ def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extrac
     readme = next(iter(page.root.xpath('//article[contains(@class, "markdown-body")]')), None)
     links = _homepage_link(homepage)
     links += _readme_links(page, readme, exclude=[url, homepage, *(x.url for x in links)])
+    body_text = block_text(readme) if readme is not None else ""
     return Extracted(
         kind="github",
         title=nwo,
         publication="GitHub",
         author=owner,
-        summary=description,
+        description=description,
+        summary=summary_of(body_text, description, title=nwo),
         image_url=page.absolute(page.first_meta("og:image", "twitter:image:src", "twitter:image")),
         related_links=links,
         metadata=metadata,
         canonical_url=f"https://github.com/{nwo}",
         site_url=GITHUB_SITE,
-        body_text=block_text(readme) if readme is not None else description,
+        body_text=body_text or description,
     )
 
 

@@ -19,6 +19,7 @@ BLOCK_TAGS = (
     "figure", "figcaption", "hr", "br",
 )  # fmt: skip
 _VOID_BLOCKS = frozenset({"br", "hr"})
+_BREAK = "\ue000"  # a private-use character marks block edges while the text is joined
 _NOT_TEXT = ("script", "style", "noscript", "template", "svg")
 
 _ARTICLE_TYPES = frozenset(
@@ -205,6 +206,8 @@ def block_text(element: lxml.html.HtmlElement, limit: int = BODY_TEXT_LIMIT) -> 
     etree.strip_elements(element, *_NOT_TEXT, with_tail=False)
     for block in element.iter(*BLOCK_TAGS):
         if block.tag not in _VOID_BLOCKS:
-            block.text = "\n" + block.text if block.text else "\n"
-        block.tail = "\n" + block.tail if block.tail else "\n"
-    return clean_block_text(element.text_content(), limit)
+            block.text = _BREAK + block.text if block.text else _BREAK
+        block.tail = _BREAK + block.tail if block.tail else _BREAK
+    # Newlines in the HTML source are spaces to a reader; only blocks and <br> break lines.
+    text = element.text_content().replace("\n", " ").replace(_BREAK, "\n")
+    return clean_block_text(text, limit)

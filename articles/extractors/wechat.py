@@ -23,10 +23,10 @@ from .base import (
     RelatedLinkData,
     clean_block_text,
     clean_text,
-    first_sentences,
     unescape,
 )
 from .dates import SHANGHAI, from_timestamp, parse_datetime
+from .lede import summary_of
 from .links import canonical_link, collect_links, label_for, urls_in_text
 from .page import Page, block_text
 
@@ -324,7 +324,9 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
         parts = _read_body(page, content)
     else:
         parts = _Body(text=html_fragment_text(values.get("content_noencode", "")))
-    summary = clean_text(values.get("msg_desc")) or page.first_meta("og:description", "description")
+    description = clean_text(values.get("msg_desc")) or page.first_meta(
+        "og:description", "description"
+    )
     image = (
         values.get("msg_cdn_url")
         or page.first_meta("og:image", "twitter:image")
@@ -351,7 +353,8 @@ def extract_wechat(url: str, body: bytes, content_type: str = "") -> Extracted:
         title=title,
         publication=nickname,
         author=_author(page, values, found, nickname),
-        summary=summary or first_sentences(parts.text),
+        description=description,
+        summary=summary_of(parts.text, description, title=title),
         image_url=page.absolute(image),
         published_at=_published(values, found),
         related_links=_related_links(values, parts, exclude=[url, canonical]),

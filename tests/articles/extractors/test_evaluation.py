@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from articles.extractors import Extracted
-from articles.extractors.evaluation import ManifestRow, score
+from articles.extractors.evaluation import ManifestRow, score, summary_follows_rules
 
 
 def row(**values: str) -> ManifestRow:
@@ -20,24 +20,26 @@ def test_right_fields_score_true() -> None:
     truth = row(
         title="T", description="Short summ", image_url="https://x/i.jpg",
         author_or_publication="Ada (Site / Other Site)", published="2024-05-14T17:00:00-04:00",
+        lede="The first  words",
     )  # fmt: skip
     extracted = Extracted(
-        kind="web", title="T", summary="Short  summary, longer", image_url="https://x/i.jpg",
+        kind="web", title="T", description="Short  summary, longer", image_url="https://x/i.jpg",
         author="Ada", publication="Other Site", published_at=datetime(2024, 5, 14, 21, tzinfo=UTC),
+        summary="The first words of the body.",
     )  # fmt: skip
     assert score(truth, extracted) == dict.fromkeys(
-        ("title", "description", "image_url", "author_or_publication", "published"), True
+        ("title", "description", "image_url", "author_or_publication", "published", "lede"), True
     )
 
 
 def test_wrong_fields_score_false() -> None:
     truth = row(
         title="T", description="Short", image_url="https://x/i.jpg",
-        author_or_publication="Ada (Site)", published="2024-05-14T17:00:00-04:00",
+        author_or_publication="Ada (Site)", published="2024-05-14T17:00:00-04:00", lede="Body",
     )  # fmt: skip
     extracted = Extracted(
-        kind="web", title="T2", summary="Other", image_url="https://x/j.jpg", author="Ada",
-        publication="Elsewhere", published_at=datetime(2024, 5, 14, 17, tzinfo=UTC),
+        kind="web", title="T2", description="Other", summary="Short", image_url="https://x/j.jpg",
+        author="Ada", publication="Elsewhere", published_at=datetime(2024, 5, 14, 17, tzinfo=UTC),
     )  # fmt: skip
     assert not any(score(truth, extracted).values())
 
@@ -70,3 +72,18 @@ def test_error_rows_name_their_code_from_the_notes() -> None:
     assert row(notes='ERROR PAGE: WeChat "链接已过期" (link expired)').expected_error == "expired"
     assert row(notes="ERROR: HTTP 404 body for GET /repos/x").expected_error == "not_found"
     assert row(notes="ERROR: HTTP 301 Moved Permanently").expected_error == "moved"
+
+
+def test_description_and_summary_are_scored_apart() -> None:
+    truth = row(title="T", description="What the page says", lede="What the body says")
+    declared_only = Extracted(kind="web", title="T", summary="What the page says")
+    assert score(truth, declared_only) == {"title": True, "description": False, "lede": False}
+
+
+def test_summary_rules_count_cjk_characters_or_latin_words() -> None:
+    assert summary_follows_rules("研究人员发布了新模型。" * 9)
+    assert not summary_follows_rules("研究人员发布了新模型。")
+    assert not summary_follows_rules("研究人员发布了新模型，" * 9)
+    assert summary_follows_rules("The model is small. " * 10)
+    assert not summary_follows_rules("The model is small, " * 10)
+    assert not summary_follows_rules("The model is small. " * 40)

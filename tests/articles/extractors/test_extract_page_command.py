@@ -22,10 +22,22 @@ def test_prints_the_extraction_as_json() -> None:
     assert data["kind"] == "wechat"
     assert data["title"] == "GPT & 小模型：一周速览"
     assert data["published_at"] == "2024-05-11T12:00:00+08:00"
-    assert data["related_links"][1] == {"label": "Paper", "url": "https://arxiv.org/abs/2405.05966"}
+    assert data["related_links"][1] == {
+        "label": "Paper",
+        "url": "https://arxiv.org/abs/2405.05966",
+        "source": "body",
+    }
     assert {"publication", "author", "summary", "image_url", "metadata", "canonical_url"} <= set(
         data
     )
+
+
+def test_prints_the_declared_description_apart_from_the_summary(pages_dir) -> None:
+    path = pages_dir / "generic" / "magic-html_163_apple_antitrust_zh_2024.html"
+    data = run("https://www.163.com/dy/article/J2PBDVUF0511A6N9.html", "--file", str(path))
+    # The page's description is its title plus keywords: printed, but not the summary.
+    assert data["description"].startswith("苹果称美国反垄断诉讼应被驳回,指控")
+    assert data["summary"].startswith("鞭牛士报道，5月22日消息，据外电报道，苹果公司周二表示")
 
 
 def test_reads_saved_api_responses(pages_dir) -> None:

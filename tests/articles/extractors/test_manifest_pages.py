@@ -25,7 +25,8 @@ def test_page_matches_ground_truth(pages_dir, row) -> None:
     assert extracted.kind == row.expected_kind
     actual = {
         "title": extracted.title,
-        "description": extracted.summary[:140],
+        "description": extracted.description[:140],
+        "lede": extracted.summary[:140],
         "image_url": extracted.image_url,
         "author_or_publication": f"{extracted.author} ({extracted.publication})",
         "published": extracted.published_at,
