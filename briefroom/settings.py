@@ -238,6 +238,7 @@ FETCH_USER_AGENT = env_str(
 ARXIV_API_URL = env_str("ARXIV_API_URL", "https://export.arxiv.org/api/query")
 GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com")
 GITHUB_TOKEN = env_str("GITHUB_TOKEN")
+HF_API_URL = env_str("HF_API_URL", "https://huggingface.co/api")
 FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10)
 FETCH_RETRY_MAX_SECONDS = env_int("FETCH_RETRY_MAX_SECONDS", 600)
 FETCH_SWEEP_PENDING_AFTER = env_int("FETCH_SWEEP_PENDING_AFTER", 120)

@@ -11,6 +11,7 @@ from .arxiv import extract_arxiv_abs, extract_arxiv_api
 from .base import Extracted, NotAnArticle
 from .generic import extract_generic
 from .github import extract_github_api, extract_github_html
+from .huggingface import extract_huggingface_api, hub_api_url, hub_repository
 from .wechat import extract_wechat
 
 _SNIFF_BYTES = 1024
@@ -46,6 +47,8 @@ def extract(url: str, body: bytes, *, content_type: str = "") -> Extracted:
     if form == "json":
         if kind == "github" or _is_github_api(url, body):
             return extract_github_api(url, body)
+        if hub_repository(url):
+            return extract_huggingface_api(url, body)
         raise NotAnArticle("unparsable", "The response is JSON data, not an article page.")
     if form == "atom":
         if kind == "arxiv" or b"arxiv.org" in body[: _SNIFF_BYTES * 2]:
@@ -66,7 +69,10 @@ def _is_github_api(url: str, body: bytes) -> bool:
 
 
 def fetch_url_for(url: str) -> str:
-    """The address the fetch pipeline should GET for an article URL (APIs for arXiv and GitHub)."""
+    """The address the fetch pipeline should GET for an article URL.
+
+    APIs for arXiv papers, GitHub repositories and Hugging Face models, datasets and spaces.
+    """
     from django.conf import settings
 
     kind = kind_for_url(url)
@@ -78,4 +84,4 @@ def fetch_url_for(url: str) -> str:
         repo = github_repo_from_url(url)
         if repo:
             return f"{settings.GITHUB_API_URL.rstrip('/')}/repos/{repo[0]}/{repo[1]}"
-    return url
+    return hub_api_url(url, settings.HF_API_URL) or url

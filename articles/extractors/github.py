@@ -20,6 +20,10 @@ GITHUB_SITE = "https://github.com/"
 _NWO = re.compile(r"^(?:GitHub - )?([A-Za-z0-9][\w.-]*/[\w.-]+?)(?::\s+(.*))?$", re.S)
 _GO_IMPORT = re.compile(r"^github\.com/([\w.-]+/[\w.-]+) git ")
 _DEEP_TITLE = re.compile(r" at [^·]+ · ([A-Za-z0-9][\w.-]*/[\w.-]+)(?: · GitHub)?$")
+_API_REPO = re.compile(
+    r"^(?:https?|git)://(?:api\.)?github\.com/(?:repos/)?(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)"
+    r"(?:\.git)?/?$"
+)
 _COUNTER = re.compile(r"(\d[\d,]*) users? (starred|forked) this repository")
 # Descriptions GitHub writes for a repository that has none, or appends to one that has.
 _BOILERPLATE = re.compile(
@@ -36,7 +40,7 @@ def api_error(data: Any) -> NotAnArticle | None:
     """The NotAnArticle an API error body stands for, or None for a repository."""
     if not isinstance(data, dict):
         return NotAnArticle("unparsable", "The GitHub API response is not a repository.")
-    if data.get("full_name") and isinstance(data.get("owner"), dict):
+    if "message" not in data and repository_name(data):
         return None
     message = str(data.get("message") or "")
     lowered = message.lower()
@@ -54,6 +58,26 @@ def api_error(data: Any) -> NotAnArticle | None:
     return NotAnArticle("unparsable", "The GitHub API response is not a repository.")
 
 
+def repository_name(data: dict[str, Any]) -> str:
+    """owner/repo from wherever the payload gives it: API schemas of every vintage differ.
+
+    full_name appeared in 2012; before it, owner.login and name, or html_url and url, say it.
+    """
+    full_name = data.get("full_name")
+    if isinstance(full_name, str) and full_name.count("/") == 1:
+        return full_name
+    owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
+    login, name = owner.get("login"), data.get("name")
+    if isinstance(login, str) and isinstance(name, str) and login and name:
+        return f"{login}/{name}"
+    for key in ("html_url", "svn_url", "url", "clone_url", "git_url"):
+        value = data.get(key)
+        found = _API_REPO.match(value) if isinstance(value, str) else None
+        if found and found["owner"] != "repositories":
+            return f"{found['owner']}/{found['name']}"
+    return ""
+
+
 def extract_github_api(url: str, body: bytes) -> Extracted:
     try:
         data = json.loads(body)
@@ -62,20 +86,24 @@ def extract_github_api(url: str, body: bytes) -> Extracted:
     error = api_error(data)
     if error:
         raise error
-    owner = data["owner"]
-    login = str(owner.get("login") or data["full_name"].split("/")[0])
-    name = str(data.get("name") or data["full_name"].split("/")[-1])
+    full_name = repository_name(data)
+    owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
+    login, name = full_name.split("/", 1)
     license_info = data.get("license") if isinstance(data.get("license"), dict) else {}
     homepage = (data.get("homepage") or "").strip()
-    html_url = data.get("html_url") or f"https://github.com/{data['full_name']}"
+    html_url = data.get("html_url") or f"https://github.com/{full_name}"
+    # Before 2012 "watchers" meant stars; later payloads keep it as a copy of stargazers_count.
+    stars = next(
+        (data[k] for k in ("stargazers_count", "watchers_count", "watchers") if k in data), None
+    )
     # A fork carries its parent's and source's whole records: only top-level counts are its own.
     parent = data.get("parent") if isinstance(data.get("parent"), dict) else {}
     source = data.get("source") if isinstance(data.get("source"), dict) else {}
     metadata = {
-        "full_name": data["full_name"],
+        "full_name": full_name,
         "owner": login,
         "owner_type": owner.get("type", ""),
-        "stars": data.get("stargazers_count"),
+        "stars": stars,
         "forks": data.get("forks_count", data.get("forks")),
         "watchers": data.get("subscribers_count"),
         "open_issues": data.get("open_issues_count"),
@@ -83,7 +111,7 @@ def extract_github_api(url: str, body: bytes) -> Extracted:
         "topics": list(data.get("topics") or []),
         "license": license_info.get("spdx_id") or "",
         "homepage": homepage,
-        "default_branch": data.get("default_branch", ""),
+        "default_branch": data.get("default_branch") or data.get("master_branch") or "",
         "created_at": data.get("created_at"),
         "updated_at": data.get("updated_at"),
         "pushed_at": data.get("pushed_at"),
@@ -97,7 +125,7 @@ def extract_github_api(url: str, body: bytes) -> Extracted:
     }
     return Extracted(
         kind="github",
-        title=data["full_name"],
+        title=full_name,
         publication="GitHub",
         author=login,
         description=clean_text(data.get("description")),
@@ -106,7 +134,7 @@ def extract_github_api(url: str, body: bytes) -> Extracted:
         published_at=parse_datetime(data.get("created_at")),
         related_links=_homepage_link(homepage),
         metadata=metadata,
-        canonical_url=f"https://github.com/{data['full_name']}",
+        canonical_url=f"https://github.com/{full_name}",
         site_url=GITHUB_SITE,
         body_text=clean_text(data.get("description")),
     )

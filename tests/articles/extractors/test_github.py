@@ -163,3 +163,23 @@ def test_deep_page_title_names_the_repository() -> None:
     extracted = extract("https://github.com/acme/tiny-model/tree/main/src", page.encode())
     assert extracted.title == "acme/tiny-model"
     assert extracted.author == "acme"
+
+
+def test_api_payload_without_full_name_is_read_from_its_other_fields() -> None:
+    body = json.dumps(
+        {
+            "name": "tiny-model",
+            "html_url": "https://github.com/acme/tiny-model",
+            "description": "A tiny model.",
+            "watchers": 42,
+            "master_branch": "develop",
+            "created_at": "2011-01-20T23:14:12Z",
+        }
+    ).encode()
+    extracted = extract(URL, body)
+    assert extracted.title == "acme/tiny-model"
+    assert extracted.author == "acme"
+    assert extracted.summary == extracted.description == "A tiny model."
+    assert extracted.metadata["stars"] == 42
+    assert extracted.metadata["default_branch"] == "develop"
+    assert extracted.canonical_url == "https://github.com/acme/tiny-model"
