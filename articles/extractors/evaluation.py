@@ -101,7 +101,9 @@ def _people_right(row: ManifestRow, extracted: Extracted) -> bool:
     match = _AUTHOR_AND_PUBLICATION.match(expected)
     if not match:
         return extracted.author == expected
-    publications = {match["publication"], *(p.strip() for p in match["publication"].split(" / "))}
+    # "X / Y": either name; "via X": the site X carried it.
+    named = match["publication"].removeprefix("via ")
+    publications = {named, *(p.strip() for p in named.split(" / "))}
     return extracted.author == match["author"] and extracted.publication in publications
 
 

@@ -66,7 +66,7 @@ def repository_name(data: dict[str, Any]) -> str:
     full_name = data.get("full_name")
     if isinstance(full_name, str) and full_name.count("/") == 1:
         return full_name
-    owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
+    owner: dict[str, Any] = data["owner"] if isinstance(data.get("owner"), dict) else {}
     login, name = owner.get("login"), data.get("name")
     if isinstance(login, str) and isinstance(name, str) and login and name:
         return f"{login}/{name}"

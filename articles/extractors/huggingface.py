@@ -51,20 +51,28 @@ def hub_api_url(url: str, api_base: str) -> str:
     return f"{api_base.rstrip('/')}/{found[0]}/{found[1]}" if found else ""
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _tag_values(tags: list[Any], prefix: str) -> list[str]:
     return [t[len(prefix) :] for t in tags if isinstance(t, str) and t.startswith(prefix)]
 
 
 def hub_links(data: dict[str, Any]) -> list[RelatedLinkData]:
     """Papers and datasets the repository's tags and card name, as metadata links."""
-    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
-    card = data.get("cardData") if isinstance(data.get("cardData"), dict) else {}
+    tags = _list(data.get("tags"))
+    card = _dict(data.get("cardData"))
     links = [
         RelatedLinkData("Paper", f"https://arxiv.org/abs/{paper}", "metadata")
         for paper in _tag_values(tags, "arxiv:")
         if _ARXIV_ID.match(paper)
     ]
-    card_datasets = card.get("datasets") if isinstance(card.get("datasets"), list) else []
+    card_datasets = _list(card.get("datasets"))
     datasets = [*_tag_values(tags, "dataset:"), *(d for d in card_datasets if isinstance(d, str))]
     for dataset in dict.fromkeys(datasets):
         if _REPO_NAME.match(dataset):
@@ -101,7 +109,7 @@ def extract_huggingface_api(url: str, body: bytes) -> Extracted:
     prefix = "" if section == "models" else f"{section}/"
     author = clean_text(data.get("author")) or repo_id.split("/")[0]
     tags = [t for t in data.get("tags") or [] if isinstance(t, str)]
-    card = data.get("cardData") if isinstance(data.get("cardData"), dict) else {}
+    card = _dict(data.get("cardData"))
     metadata = {
         "hub_id": repo_id,
         "hub_section": section,
@@ -116,7 +124,8 @@ def extract_huggingface_api(url: str, body: bytes) -> Extracted:
         # The Hub's creation date: for repositories older than the Hub, the migration date.
         "hub_created_at": data.get("createdAt"),
     }
-    description = clean_text(card.get("description") if isinstance(card, dict) else "")
+    summary = card.get("description")
+    description = clean_text(summary) if isinstance(summary, str) else ""
     return Extracted(
         kind="web",
         title=repo_id,

@@ -114,6 +114,16 @@ class Page:
                 return item
         return {}
 
+    def heading_texts(self, *tags: str, limit: int = 5) -> list[str]:
+        texts = []
+        for element in self.root.iter(*tags):
+            text = clean_text(element.text_content())
+            if text:
+                texts.append(text)
+            if len(texts) >= limit:
+                break
+        return texts
+
     def h1_texts(self, limit: int = 3) -> list[str]:
         texts = []
         for element in self.root.iter("h1"):

@@ -11,9 +11,23 @@ from tests.support.services import PAGES_DIR
 OWN_PAGES = Path(__file__).parent / "pages"
 
 
+MANIFESTS = ("MANIFEST.tsv", "MANIFEST-new.tsv")
+# Fields the extractors get wrong, on purpose not fixed for one page; strict, so a fix shows.
+KNOWN_MISSES = {
+    "generic/trafilatura_spiegel_albtraum_jsonld_only_2018.html": (
+        "the print edition's name (DER SPIEGEL) is only in <title>; JSON-LD names SPIEGEL ONLINE"
+    ),
+}
+
+
 def _manifest_rows() -> list[ManifestRow]:
-    manifest = PAGES_DIR / "MANIFEST.tsv"
-    return read_manifest(manifest) if manifest.is_file() else []
+    """Rows of every shared manifest, in order; none when ../shared is absent."""
+    rows: list[ManifestRow] = []
+    for name in MANIFESTS:
+        manifest = PAGES_DIR / name
+        if manifest.is_file():
+            rows += read_manifest(manifest)
+    return rows
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -22,8 +36,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if name in metafunc.fixturenames:
             rows = [row for row in _manifest_rows() if keep(row)]
             ids = [row.file for row in rows]
+            cases = [
+                pytest.param(
+                    row, marks=pytest.mark.xfail(reason=KNOWN_MISSES[row.file], strict=True)
+                )
+                if name == "row" and row.file in KNOWN_MISSES
+                else row
+                for row in rows
+            ]
             # Without ../shared: one placeholder case, which pages_dir skips (or fails in CI).
-            metafunc.parametrize(name, rows or [None], ids=ids or ["manifest-missing"])
+            metafunc.parametrize(name, cases or [None], ids=ids or ["manifest-missing"])
 
 
 @pytest.fixture
