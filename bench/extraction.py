@@ -1,8 +1,10 @@
 """Extraction accuracy and speed over the shared saved pages (../shared/fixtures/pages).
 
-For every MANIFEST.tsv row: which ground-truth fields the extractor gets right, the median time
-of extract() and of one lxml.html.fromstring() parse of the same bytes, and their ratio; then
-per-kind totals. The speed target is extract <= 3x one parse, per kind.
+For every row of MANIFEST.tsv and MANIFEST-new.tsv: which ground-truth fields the extractor
+gets right, the median time of extract() and of one lxml.html.fromstring() parse of the same
+bytes, and their ratio; then per-kind totals, per-manifest totals, the summary figures (does
+the summary start at the page's lede, and keep the length and cut rules) and the speed table.
+The speed target is extract <= 3x one parse, per kind.
 
 Run from the repository root:  .venv/bin/python bench/extraction.py [--reps 25]
 """
@@ -30,15 +32,30 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "briefroom.settings")
 
-from articles.extractors import NotAnArticle, extract  # noqa: E402
-from articles.extractors.evaluation import SCORED_FIELDS, ManifestRow, read_manifest, score  # noqa: E402
+from articles.extractors import Extracted, NotAnArticle, extract  # noqa: E402
+from articles.extractors.evaluation import (  # noqa: E402
+    SCORED_FIELDS,
+    ManifestRow,
+    read_manifest,
+    score,
+)
+from articles.extractors.lede import (  # noqa: E402
+    CJK_LENGTH,
+    LATIN_LENGTH,
+    ends_at_sentence,
+    is_mostly_cjk,
+    size,
+)
 
 DEFAULT_PAGES = (
     Path(os.environ.get("BRIEFROOM_SHARED_DIR", ROOT.parent / "shared")) / "fixtures" / "pages"
 )
+MANIFESTS = ("MANIFEST.tsv", "MANIFEST-new.tsv")
 KIND_ORDER = ("wechat", "arxiv", "github", "web")
 COLUMNS = (*SCORED_FIELDS, "error")
-SHORT = {"description": "summary", "author_or_publication": "author/pub", "image_url": "image"}
+SHORT = {"description": "descr.", "author_or_publication": "author/pub", "image_url": "image"}
+# Kinds whose summary is written from the body (the lede rules); others give their abstract.
+LEDE_KINDS = ("wechat", "web")
 
 
 def timings_ms(
@@ -57,14 +74,28 @@ def timings_ms(
     return parse_times, work_times
 
 
-def judge(row: ManifestRow, body: bytes) -> dict[str, bool]:
+def judge(row: ManifestRow, body: bytes) -> tuple[dict[str, bool], Extracted | None]:
     try:
         extracted = extract(row.url, body)
     except NotAnArticle as exc:
-        return {"error": row.is_error and exc.code == row.expected_error}
+        return {"error": row.is_error and exc.code == row.expected_error}, None
     if row.is_error:
-        return {"error": False}
-    return score(row, extracted)
+        return {"error": False}, extracted
+    return score(row, extracted), extracted
+
+
+def summary_checks(row: ManifestRow, extracted: Extracted | None) -> dict[str, bool] | None:
+    """For pages whose summary is their lede: start, length and cut, each right or not."""
+    if extracted is None or row.expected_kind not in LEDE_KINDS or not row.lede:
+        return None
+    summary = extracted.summary
+    cjk = is_mostly_cjk(summary)
+    low, high = CJK_LENGTH if cjk else LATIN_LENGTH
+    return {
+        "starts at lede": " ".join(summary.split()).startswith(" ".join(row.lede.split())),
+        "length": low <= size(summary, cjk) <= high,
+        "cut at sentence end": ends_at_sentence(summary),
+    }
 
 
 def _run(row: ManifestRow, body: bytes) -> None:
@@ -89,10 +120,11 @@ def main() -> int:
     )
     parser.add_argument("--reps", type=int, default=25, help="timed repetitions per page")
     args = parser.parse_args()
-    manifest = args.pages / "MANIFEST.tsv"
-    if not manifest.is_file():
-        print(f"no manifest at {manifest}", file=sys.stderr)
+    manifests = [args.pages / name for name in MANIFESTS if (args.pages / name).is_file()]
+    if not manifests:
+        print(f"no manifest in {args.pages}", file=sys.stderr)
         return 2
+    rows = [(path.name, row) for path in manifests for row in read_manifest(path)]
 
     print(machine())
     print(f"{args.reps} repetitions per page, median times\n")
@@ -102,7 +134,9 @@ def main() -> int:
     right: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     timing: dict[str, list[tuple[float, float]]] = defaultdict(list)
     best: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for row in read_manifest(manifest):
+    per_manifest: dict[str, list[bool]] = defaultdict(list)
+    summaries: list[tuple[str, dict[str, bool]]] = []
+    for manifest_name, row in rows:
         body = (args.pages / row.file).read_bytes()
         kind = row.expected_kind
         parse_times, work_times = timings_ms(
@@ -111,9 +145,13 @@ def main() -> int:
         parse, spent = statistics.median(parse_times), statistics.median(work_times)
         timing[kind].append((parse, spent))
         best[kind].append((min(parse_times), min(work_times)))
-        verdicts = judge(row, body)
+        verdicts, extracted = judge(row, body)
         for field, ok in verdicts.items():
             right[kind][field].append(ok)
+        per_manifest[manifest_name] += verdicts.values()
+        checks = summary_checks(row, extracted)
+        if checks is not None:
+            summaries.append((row.file, checks))
         wrong = [SHORT.get(f, f) for f, ok in verdicts.items() if not ok]
         shown = f"{sum(verdicts.values())}/{len(verdicts)}" + (
             f" WRONG: {', '.join(wrong)}" if wrong else ""
@@ -134,6 +172,25 @@ def main() -> int:
             cells.append(f"{sum(oks)}/{len(oks)}" if oks else "-")
         accuracy = sum(total) / len(total) if total else 0.0
         print(f"{kind:7}" + "".join(f"{c:>12}" for c in cells) + f"{accuracy:>10.1%}")
+
+    all_fields = [ok for oks in per_manifest.values() for ok in oks]
+    for name, oks in [*per_manifest.items(), ("all", all_fields)]:
+        print(f"{name:18} {sum(oks):4}/{len(oks):<4} fields right  {sum(oks) / len(oks):7.1%}")
+
+    print(f"\nsummaries of {', '.join(LEDE_KINDS)} pages with a lede in the manifest")
+    print(
+        f"(length: {CJK_LENGTH[0]}-{CJK_LENGTH[1]} CJK characters or "
+        f"{LATIN_LENGTH[0]}-{LATIN_LENGTH[1]} Latin words)"
+    )
+    for check in ("starts at lede", "length", "cut at sentence end"):
+        oks = [checks[check] for _, checks in summaries]
+        print(f"  {check:22} {sum(oks):3}/{len(oks)}")
+    every = [all(checks.values()) for _, checks in summaries]
+    print(f"  {'all three':22} {sum(every):3}/{len(every)}")
+    for file, checks in summaries:
+        missed = [name for name, ok in checks.items() if not ok]
+        if missed:
+            print(f"    {file[:60]}: not {', '.join(missed)}")
 
     print("\nspeed per kind: ratio = extract time / one lxml.html.fromstring parse of the same")
     print("bytes; sum = over the pages' median times; median, max = of the per-page ratios;")

@@ -39,12 +39,12 @@ _DATE_METAS = (
     "dcterms.issued", "citation_publication_date", "citation_date", "sailthru.date",
     "parsely-pub-date", "article:published", "pub_date", "og:release_date", "release_date",
 )  # fmt: skip
-# Elements that pages name for their publication time (class names of CMS templates).
+# Elements that CMS templates name for the publication time, and the bytes that betray them
+# (a substring test on the raw page is far cheaper than a class query over the whole tree).
+_DATE_TOKENS = (b"pubTime", b"pubtime", b"publish-time", b"post-time", b"news-time")
 _DATE_ELEMENTS = (
-    '//*[contains(concat(" ", normalize-space(@class), " "), " pubTime ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " publish-time ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " pubtime ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " post-time ")'
+    '//*[contains(@class, "pubTime") or contains(@class, "pubtime")'
+    ' or contains(@class, "publish-time") or contains(@class, "post-time")'
     ' or @id="pubtime" or @id="publish_time" or @id="news-time" or @id="pubtime_baidu"]'
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
@@ -76,16 +76,18 @@ _SUFFIX_SEPARATORS = "_|-–—·:：｜"
 _BY = re.compile(r"^(?:(?:by|von|par|por)\s+|作者\s*[:：]?\s*)", re.IGNORECASE)
 MIN_PARAGRAPH = 30
 SHORT_ARTICLE = 1000  # characters
+CREDIT_LEVELS = 3  # how far above the article's paragraphs credit lines are looked for
 _BLOCK_CHILDREN = frozenset(
     {"p", "div", "section", "article", "table", "ul", "ol", "blockquote", "script", "style"}
 )
+_BYLINE_TOKENS = (b"byline", b"autor", b"author-name", b'rel="author"')
 _BYLINES = (
     '//*[@rel="author" or contains(@class, "byline") or contains(@class, "autor")'
     ' or contains(@class, "author-name")][not(self::meta or self::body or self::html)]'
 )
-_STANDFIRST = " | ".join(
-    f'//*[self::p or self::div][contains(concat(" ", normalize-space(@class), " "), " {name} ")]'
-    for name in ("standfirst", "dig-vorspann", "article-standfirst", "dek", "article-dek")
+_STANDFIRST_TOKENS = (b"standfirst", b"vorspann")
+_STANDFIRST = (
+    '//*[self::p or self::div][contains(@class, "standfirst") or contains(@class, "vorspann")]'
 )
 
 
@@ -173,7 +175,7 @@ def _declared_published(page: Page, ld: dict[str, Any], tz: tzinfo) -> datetime 
         parsed = parse_datetime(element.get("datetime")) or parse_datetime(element.get("pubdate"))
         if parsed:
             return parsed
-    for element in page.root.xpath(_DATE_ELEMENTS)[:3]:
+    for element in page.find(_DATE_ELEMENTS, _DATE_TOKENS)[:3]:
         parsed = parse_datetime(clean_text(element.get("content") or element.text_content()))
         if parsed:
             return parsed
@@ -230,7 +232,7 @@ def pick_author(page: Page, ld: dict[str, Any], sites: tuple[str, ...] = ()) -> 
         names = [v for v in values if v and not looks_like_url(v) and not_site(v)]
         if names:
             return join_names(names)
-    for element in page.root.xpath(_BYLINES)[:3]:
+    for element in page.find(_BYLINES, _BYLINE_TOKENS)[:3]:
         # A byline that also holds the date names its author in a link, usually.
         linked = [a for a in element.iter("a") if clean_text(a.text_content())]
         text = (linked[0] if linked else element).text_content()
@@ -268,7 +270,7 @@ def _is_person(name: str, sites: tuple[str, ...]) -> bool:
 def microdata_authors(page: Page) -> list[str]:
     """Names in itemprop=author scopes (a nested itemprop=name, else the element's text)."""
     names = []
-    for element in page.root.xpath('//*[@itemprop="author"]')[:5]:
+    for element in page.find('//*[@itemprop="author"]', (b'="author"',))[:5]:
         inner = element.xpath('.//*[@itemprop="name"]')
         source = inner[0] if inner else element
         name = clean_text(source.get("content") or source.text_content())
@@ -373,28 +375,31 @@ def densest_block(page: Page, tags: tuple[str, ...] = ("p",)) -> tuple[HtmlEleme
 
 def standfirst(page: Page) -> str:
     """A standfirst the page shows under its headline but declares nowhere (a CMS class name)."""
-    for element in page.root.xpath(_STANDFIRST):
+    for element in page.find(_STANDFIRST, _STANDFIRST_TOKENS):
         text = clean_text(element.text_content())
         if len(text) >= MIN_PARAGRAPH:
             return text
     return ""
 
 
-def article_text(page: Page, ld: dict[str, Any], container: HtmlElement | None) -> str:
-    """The article's own text: JSON-LD articleBody, else the paragraphs of its container."""
+def article_text(
+    page: Page, ld: dict[str, Any], container: HtmlElement | None
+) -> tuple[str, HtmlElement | None]:
+    """The article's own text (JSON-LD articleBody, else its paragraphs) and the element
+    holding the paragraphs, when found."""
     article_body = ld.get("articleBody")
-    if isinstance(article_body, str) and article_body.strip():
-        return clean_block_text(article_body)
+    text = clean_block_text(article_body) if isinstance(article_body, str) else ""
     if container is not None:
-        return paragraphs_text(container) or block_text(container)
+        return text or paragraphs_text(container) or block_text(container), container
     block, size = densest_block(page)
-    if size >= SHORT_ARTICLE:
-        return paragraphs_text(block) if block is not None else ""
-    # Little text in <p>s: a template that writes its paragraphs as <div>s.
-    divs, div_size = densest_block(page, ("p", "div"))
-    if divs is not None and div_size > 2 * size:
-        return paragraphs_text(divs, ("p", "div"))
-    return paragraphs_text(block) if block is not None else ""
+    if size < SHORT_ARTICLE:
+        # Little text in <p>s: a template that writes its paragraphs as <div>s.
+        divs, div_size = densest_block(page, ("p", "div"))
+        if divs is not None and div_size > 2 * size:
+            return text or paragraphs_text(divs, ("p", "div")), divs
+    if block is None:
+        return text, None
+    return text or paragraphs_text(block), block
 
 
 def article_links(
@@ -422,6 +427,20 @@ def page_metadata(page: Page, canonical: str, notes: dict[str, str]) -> dict[str
     if tags:
         metadata["tags"] = list(dict.fromkeys(t for t in tags if t))
     return metadata
+
+
+def _around(page: Page, block: HtmlElement | None) -> HtmlElement:
+    """The part of the page around the article's text: where bylines and datelines sit."""
+    region = block
+    for _ in range(CREDIT_LEVELS):
+        parent = region.getparent() if region is not None else None
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        region = parent
+    if region is None or region.tag in ("body", "html"):
+        body = page.root.find("body")
+        return page.root if body is None else body
+    return region
 
 
 def _site_authors(page: Page) -> list[str]:
@@ -461,7 +480,7 @@ def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
         raise NotAnArticle("empty", "The page has no title: it does not look like an article.")
     canonical, notes = declared_canonical(page)
     container = main_container(page)
-    body_text = article_text(page, ld, container)
+    body_text, text_block = article_text(page, ld, container)
     description = (
         page.first_meta("og:description", "twitter:description", "description")
         or ld_text(ld.get("description"))
@@ -474,15 +493,12 @@ def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
     author = pick_author(page, ld, sites)
     published = pick_published(page, ld, tz)
     links = article_links(page, container, canonical, notes)
+    published = published or data_island_published(page, title, tz)
     if not author or not published:
         # Last: the page's own text (reading it marks up the tree for block_text).
-        island = None if published else data_island_published(page, title, tz)
-        whole = page.root.find("body")
-        lines = (
-            body_text.splitlines() + block_text(page.root if whole is None else whole).splitlines()
-        )
+        lines = body_text.splitlines() + block_text(_around(page, text_block)).splitlines()
         author, publication = _credited(lines, author, publication, (*_site_authors(page), *sites))
-        published = published or visible_published(lines, tz) or island
+        published = published or visible_published(lines, tz)
     return Extracted(
         kind="web",
         title=title,

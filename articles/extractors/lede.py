@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from .base import clean_text
 
@@ -53,12 +53,8 @@ _NOT_LEDE = re.compile(
 )
 # A short line that ends without a sentence stop is a heading, dateline, label or caption.
 _SHORT_CJK, _SHORT_LATIN = 40, 12
-
-
-@dataclass(frozen=True)
-class _Sentence:
-    text: str
-    paragraph: int
+_SAMPLE = 400  # characters enough to tell CJK text from Latin
+_MAX_PARAGRAPHS = 5
 
 
 def is_mostly_cjk(text: str) -> bool:
@@ -83,7 +79,7 @@ def is_boilerplate(paragraph: str, title: str = "") -> bool:
         return True
     if ends_at_sentence(paragraph):
         return False
-    cjk = is_mostly_cjk(paragraph)
+    cjk = is_mostly_cjk(paragraph[:_SAMPLE])
     return size(paragraph, cjk) < (_SHORT_CJK if cjk else _SHORT_LATIN)
 
 
@@ -93,13 +89,13 @@ def _same_words(a: str, b: str) -> bool:
 
 def lede(body_text: str, *, title: str = "") -> str:
     """The opening sentences of the body's first meaningful paragraphs, '' when it has none."""
-    paragraphs = [p for p in _lines(body_text) if not is_boilerplate(p, title)]
-    if not paragraphs:
-        return ""
-    cjk = is_mostly_cjk(" ".join(paragraphs[:3]))
-    low, high = CJK_LENGTH if cjk else LATIN_LENGTH
     out = ""
+    cjk = True
+    paragraphs = (p for p in _lines(body_text) if not is_boilerplate(p, title))
     for index, paragraph in enumerate(paragraphs):
+        if index == 0:
+            cjk = is_mostly_cjk(paragraph[:_SAMPLE])
+        low, high = CJK_LENGTH if cjk else LATIN_LENGTH
         for sentence in sentences(paragraph):
             candidate = _join(out, sentence, cjk)
             if size(candidate, cjk) > high:
@@ -107,35 +103,38 @@ def lede(body_text: str, *, title: str = "") -> str:
             out = candidate
             if size(out, cjk) >= low:
                 return out
-        if index >= 4:
+        if index >= _MAX_PARAGRAPHS:
             break
     return out
 
 
-def _lines(body_text: str) -> list[str]:
+def _lines(body_text: str) -> Iterator[str]:
     """The body's lines, a line that stops at a comma joined to the next (verse, <br> breaks)."""
-    lines: list[str] = []
     carry = ""
     for raw in body_text.splitlines():
         line = clean_text(raw)
         if not line:
             continue
-        line = _join(carry, line, is_mostly_cjk(carry + line)) if carry else line
+        line = _join(carry, line, is_mostly_cjk(carry[:_SAMPLE])) if carry else line
         carry = line if line[-1] in _CLAUSE_MARKS else ""
         if not carry:
-            lines.append(line)
-    return [*lines, carry] if carry else lines
+            yield line
+    if carry:
+        yield carry
 
 
-def sentences(paragraph: str) -> list[str]:
-    out, start = [], 0
+def sentences(paragraph: str) -> Iterator[str]:
+    start = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        if _ABBREVIATION.search(paragraph[start : match.start() + 1]):
+        if _ABBREVIATION.search(paragraph[max(start, match.start() - 8) : match.start() + 1]):
             continue
-        out.append(paragraph[start : match.end()].strip())
+        sentence = paragraph[start : match.end()].strip()
         start = match.end()
+        if sentence:
+            yield sentence
     rest = paragraph[start:].strip()
-    return [s for s in [*out, rest] if s]
+    if rest:
+        yield rest
 
 
 def _join(text: str, sentence: str, cjk: bool) -> str:

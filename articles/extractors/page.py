@@ -38,7 +38,14 @@ class Page:
 
     def __init__(self, url: str, body: bytes, content_type: str = "") -> None:
         self.url = url
+        self.body = body
         self.root, self.encoding = parse_html(body, content_type)
+
+    def find(self, xpath: str, tokens: tuple[bytes, ...]) -> list[Any]:
+        """The XPath's results, skipped when none of the tokens is in the raw page at all."""
+        if not any(token in self.body for token in tokens):
+            return []
+        return list(self.root.xpath(xpath))
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:
