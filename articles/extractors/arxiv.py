@@ -153,14 +153,15 @@ def _paper(
     """The Extracted record of a paper, the same whichever arXiv response it came from."""
     pdf_url = _https(pdf_url) or (f"https://arxiv.org/pdf/{paper_id}{version}" if paper_id else "")
     abs_url = _https(abs_url) or (f"https://arxiv.org/abs/{paper_id}{version}" if paper_id else "")
-    links = [RelatedLinkData("PDF", pdf_url)] if pdf_url else []
+    links = [RelatedLinkData("PDF", pdf_url, "metadata")] if pdf_url else []
     if doi:
-        links.append(RelatedLinkData("DOI", f"https://doi.org/{doi}"))
+        links.append(RelatedLinkData("DOI", f"https://doi.org/{doi}", "metadata"))
     # Code and project pages are usually announced in the comment or the abstract.
     links += collect_links(
         urls_in_text(comment + "\n" + summary),
         exclude=[abs_url, pdf_url] + [link.url for link in links],
         fallback="Link",
+        source="metadata",
     )
     metadata: dict[str, Any] = {
         "arxiv_id": paper_id,

@@ -12,6 +12,7 @@ from .base import Extracted, NotAnArticle
 from .generic import extract_generic
 from .github import extract_github_api, extract_github_html
 from .huggingface import extract_huggingface_api, hub_api_url, hub_repository
+from .links import order_links
 from .wechat import extract_wechat
 
 _SNIFF_BYTES = 1024
@@ -37,7 +38,14 @@ def extract(url: str, body: bytes, *, content_type: str = "") -> Extracted:
     """Article data from a fetched response; raises NotAnArticle for error and wall pages.
 
     API responses (GitHub JSON, arXiv Atom) are recognised by their bytes, pages by the URL.
+    Related links come ordered paper, code, data, demo.
     """
+    extracted = _extract(url, body, content_type)
+    extracted.related_links = order_links(extracted.related_links)
+    return extracted
+
+
+def _extract(url: str, body: bytes, content_type: str) -> Extracted:
     kind = kind_for_url(url)
     form = body_format(body, content_type)
     if form == "empty":

@@ -406,7 +406,7 @@ def article_links(
     page: Page, container: HtmlElement | None, canonical: str, notes: dict[str, str]
 ) -> list[RelatedLinkData]:
     is_doi = notes.get("canonical_kind") == "doi" and canonical
-    links = [RelatedLinkData("DOI", canonical)] if is_doi else []
+    links = [RelatedLinkData("DOI", canonical, "metadata")] if is_doi else []
     if container is not None:
         # Only links whose address says what they are (arXiv, DOI, GitHub, Hugging Face...):
         # on news pages, anchor words like "code" or "paper" label too much in-site navigation.

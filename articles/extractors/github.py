@@ -13,7 +13,7 @@ from articles.canonical import github_repo_from_url
 from .base import Extracted, NotAnArticle, RelatedLinkData, clean_text
 from .dates import parse_datetime
 from .lede import summary_of
-from .links import collect_links, labelled_by_address
+from .links import PROJECT, collect_links, labelled_by_address
 from .page import Page, block_text
 
 GITHUB_SITE = "https://github.com/"
@@ -144,7 +144,9 @@ def _homepage_link(homepage: str) -> list[RelatedLinkData]:
     """The repository's website as a related link, labelled by what it is (often a paper)."""
     if homepage and not homepage.startswith(("http://", "https://")):
         homepage = f"https://{homepage}" if "." in homepage else ""  # owners type "foo.org"
-    return collect_links([(homepage, "")], fallback="Homepage") if homepage else []
+    if not homepage:
+        return []
+    return collect_links([(homepage, "")], fallback=PROJECT, source="metadata")
 
 
 def extract_github_html(url: str, body: bytes, content_type: str = "") -> Extracted:

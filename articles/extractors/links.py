@@ -36,11 +36,50 @@ _PAPER_HOSTS = (
     "www.biorxiv.org", "medrxiv.org", "www.medrxiv.org",
 )  # fmt: skip
 
-_HF_SECTIONS = {"datasets": "数据集", "spaces": "Demo", "papers": "Paper"}
+# House-style labels, in the order the block lists them: paper, code, data, demo.
+PAPER, CODE, MODEL, DATASET, DEMO, PROJECT = (
+    "Paper",
+    "GitHub",
+    "Hugging Face",
+    "数据集",
+    "Demo",
+    "项目主页",
+)
+_ORDER = {
+    label: rank
+    for rank, labels in enumerate(
+        (
+            (PAPER, "DOI", "PDF"),
+            (CODE, "代码"),
+            (MODEL, "ModelScope"),
+            (DATASET,),
+            (DEMO,),
+            (PROJECT,),
+        )
+    )
+    for label in labels
+}
+_HF_SECTIONS = {"datasets": DATASET, "spaces": DEMO, "papers": PAPER}
+_CODE_HOSTS = ("gitlab.com", "gitee.com", "bitbucket.org", "codeberg.org")
 _ADDRESS_HOSTS = (
     "arxiv.org", "doi.org", "github.com", "huggingface.co", "hf.co", "hf.space", "modelscope.cn",
-    "kaggle.com", "paperswithcode.com", *_PAPER_HOSTS,
+    "kaggle.com", "paperswithcode.com", "alphaxiv.org", "papers.cool", "github.io",
+    *_CODE_HOSTS, *_PAPER_HOSTS,
 )  # fmt: skip
+# arXiv papers as other sites show them: one paper, one canonical link (the abs page).
+_ARXIV_MIRROR = re.compile(
+    r"^https?://(?:www\.)?(?:alphaxiv\.org/(?:abs|overview|pdf)/|(?:huggingface|hf)\.co/papers/"
+    r"|papers\.cool/arxiv/|(?:dx\.)?doi\.org/10\.48550/arxiv\.)"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+# GitHub pages that are the repository itself, not a part of it.
+_GITHUB_ROOT_PARTS = frozenset(
+    {"issues", "pulls", "releases", "wiki", "actions", "stargazers", "network", "tags",
+     "discussions", "commits", "branches", "forks", "watchers"}
+)  # fmt: skip
+# A branch's root or its README is the repository itself.
+_README = re.compile(r"^(?:blob|tree)/[^/]+(?:/readme(?:\.\w+)?)?/?$", re.IGNORECASE)
 # A cheap first look at an href: only these can get a label from the address alone.
 _LABELLED_ADDRESS = re.compile(
     r"^(?:https?:)?//(?:[\w-]+\.)*(?:"
@@ -58,11 +97,11 @@ def _words(chinese: str, latin: str) -> re.Pattern[str]:
 
 # What the words around a link say it is; Chinese first because WeChat posts label links so.
 _CONTEXT_LABELS = (
-    (_words("数据集", "datasets?|benchmarks?"), "数据集"),
-    (_words("体验|试用|试玩|在线使用", "demos?|playground"), "Demo"),
-    (_words("论文|技术报告", "papers?|preprint|technical report"), "Paper"),
-    (_words("主页|官网", "homepage|project page|website"), "Homepage"),
-    (_words("代码|开源|源码|项目地址", "code|repo|repository|github"), "Code"),
+    (_words("数据集", "datasets?|benchmarks?"), DATASET),
+    (_words("体验|试用|试玩|在线使用", "demos?|playground"), DEMO),
+    (_words("论文|技术报告", "papers?|preprint|technical report"), PAPER),
+    (_words("主页|官网", "homepage|project page|website"), PROJECT),
+    (_words("代码|开源|源码|项目地址", "code|repo|repository|github"), "代码"),
     (_words("模型|权重", "models?|weights|checkpoints?"), "Model"),
     (_words("博客", "blog"), "Blog"),
 )
@@ -78,11 +117,17 @@ def label_for(url: str, context: str = "") -> str:
     host, path = _host_path(url)
     # Host checks first: the canonical.py parsers are comparatively costly, and most links fail.
     if host in ARXIV_HOSTS and arxiv_id_from_url(url):
-        return "Paper"
+        return PAPER
+    if _ARXIV_MIRROR.match(url):
+        return PAPER
     if host in ("doi.org", "dx.doi.org"):
         return "DOI"
     if host in GITHUB_HOSTS and github_repo_from_url(url):
-        return "GitHub"
+        return CODE
+    if host.removeprefix("www.") in _CODE_HOSTS and path.strip("/").count("/") >= 1:
+        return "代码"
+    if host.endswith(".github.io"):
+        return PROJECT
     if host in ("huggingface.co", "hf.co"):
         section = path.strip("/").split("/", 1)[0]
         return _HF_SECTIONS.get(section, "Hugging Face")
@@ -93,10 +138,10 @@ def label_for(url: str, context: str = "") -> str:
         return {"datasets": "数据集", "studios": "Demo"}.get(section, "ModelScope")
     if host.endswith("kaggle.com") and path.startswith("/datasets"):
         return "数据集"
-    if host == "paperswithcode.com":
-        return "数据集" if path.startswith("/dataset") else "Paper"
+    if host.removeprefix("www.") == "paperswithcode.com":
+        return DATASET if path.startswith("/dataset") else PAPER
     if host in _PAPER_HOSTS:
-        return "Paper"
+        return PAPER
     if path.lower().endswith(".pdf"):
         return "PDF"
     return _context_label(context)
@@ -131,15 +176,38 @@ def tidy_url(url: str) -> str:
 
 
 def canonical_link(url: str) -> str:
-    """The stored spelling of a related link (arXiv abs URL, tracking removed), or ''."""
+    """The stored spelling of a related link, or ''.
+
+    An arXiv paper is its abs page wherever the link pointed (PDF, HTML, alphaXiv, Hugging
+    Face papers, papers.cool, its arXiv DOI); a GitHub link is the repository, or the folder
+    or file a deep link names; tracking parameters are removed.
+    """
+    mirror = _ARXIV_MIRROR.match(url)
+    if mirror:
+        return f"https://arxiv.org/abs/{mirror['id']}"
     try:
-        return canonicalize_url(url)
+        canonical = canonicalize_url(url)
     except InvalidURL:
         return ""
+    repo = github_repo_from_url(canonical) if "github.com" in canonical else None
+    if repo:
+        owner, name, rest = repo
+        keep = rest and not _README.match(rest) and rest.split("/")[0] not in _GITHUB_ROOT_PARTS
+        return f"https://github.com/{owner}/{name}" + (f"/{rest}" if keep else "")
+    return canonical
+
+
+def order_links(links: list[RelatedLinkData]) -> list[RelatedLinkData]:
+    """Paper, code, models, data, demo, project page, then the rest, each in found order."""
+    return sorted(links, key=lambda link: _ORDER.get(link.label, len(_ORDER)))
 
 
 def collect_links(
-    candidates: Iterable[tuple[str, str]], *, exclude: Iterable[str] = (), fallback: str = ""
+    candidates: Iterable[tuple[str, str]],
+    *,
+    exclude: Iterable[str] = (),
+    fallback: str = "",
+    source: str = "body",
 ) -> list[RelatedLinkData]:
     """Labelled, canonical, de-duplicated links from (url, context) pairs, first label wins.
 
@@ -160,7 +228,7 @@ def collect_links(
         if not label or not target or target in seen:
             continue
         seen.add(target)
-        links.append(RelatedLinkData(label=label, url=target))
+        links.append(RelatedLinkData(label=label, url=target, source=source))
     return links
 
 

@@ -287,12 +287,15 @@ def _related_links(
     source_label = label_for(source_url) if source_url else ""
     # "阅读原文" (read the original) first, then URLs pasted as text (WeChat rarely hyperlinks
     # outside its own domain), then real hyperlinks.
-    candidates = [(source_url, "")] if source_label else []
-    candidates += urls_in_text(body.text) + body.anchors
+    links = collect_links([(source_url, "")], source="metadata") if source_label else []
     unlabelled_source = source_url if source_url and not source_label else ""
-    links = collect_links(candidates, exclude=[*exclude, unlabelled_source])
+    links += collect_links(
+        urls_in_text(body.text) + body.anchors,
+        exclude=[*exclude, unlabelled_source, *(link.url for link in links)],
+    )
     if unlabelled_source:
-        links.insert(0, RelatedLinkData("Source", canonical_link(source_url) or source_url))
+        source = RelatedLinkData("Source", canonical_link(source_url) or source_url, "metadata")
+        links.insert(0, source)
     return links
 
 

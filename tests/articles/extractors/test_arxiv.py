@@ -91,10 +91,10 @@ def test_entry_fields() -> None:
     assert meta["updated"] == "2024-06-01T10:00:00+00:00"
     assert meta["affiliations"] == {"Ada Lovelace": ["Analytical Engines"]}
     assert extracted.related_links == [
-        RelatedLinkData("PDF", "https://arxiv.org/pdf/2405.05966v1"),
-        RelatedLinkData("Homepage", "https://acme.example.org/tiny"),
-        RelatedLinkData("GitHub", "https://github.com/acme/tiny-model"),
-        RelatedLinkData("Demo", "https://huggingface.co/spaces/acme/tiny"),
+        RelatedLinkData("PDF", "https://arxiv.org/pdf/2405.05966v1", "metadata"),
+        RelatedLinkData("GitHub", "https://github.com/acme/tiny-model", "metadata"),
+        RelatedLinkData("Demo", "https://huggingface.co/spaces/acme/tiny", "metadata"),
+        RelatedLinkData("项目主页", "https://acme.example.org/tiny", "metadata"),
     ]
 
 
@@ -105,7 +105,7 @@ def test_api_entry_with_doi_and_journal_ref(pages_dir) -> None:
     assert extracted.metadata["journal_ref"] == "Phys. Rev. B 85, 115117 (2012)"
     assert extracted.metadata["comment"] == "8 pages, 3 figures. Published version"
     assert (
-        RelatedLinkData("DOI", "https://doi.org/10.1103/PhysRevB.85.115117")
+        RelatedLinkData("DOI", "https://doi.org/10.1103/PhysRevB.85.115117", "metadata")
         in extracted.related_links
     )
 
@@ -124,7 +124,9 @@ def test_abs_page_authors_are_first_name_first(pages_dir) -> None:
         == "Camera read, in Proceedings of NeurIPS 2021 Main Conference"
     )
     assert extracted.metadata["categories"] == ["cs.LG", "cs.AI", "cs.CL"]
-    assert extracted.related_links[0] == RelatedLinkData("PDF", "https://arxiv.org/pdf/2106.09608")
+    assert extracted.related_links[0] == RelatedLinkData(
+        "PDF", "https://arxiv.org/pdf/2106.09608", "metadata"
+    )
 
 
 def test_abs_page_relative_og_image_is_made_absolute(pages_dir) -> None:

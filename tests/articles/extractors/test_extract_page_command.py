@@ -22,7 +22,7 @@ def test_prints_the_extraction_as_json() -> None:
     assert data["kind"] == "wechat"
     assert data["title"] == "GPT & 小模型：一周速览"
     assert data["published_at"] == "2024-05-11T12:00:00+08:00"
-    assert data["related_links"][1] == {
+    assert data["related_links"][0] == {
         "label": "Paper",
         "url": "https://arxiv.org/abs/2405.05966",
         "source": "body",

@@ -113,7 +113,7 @@ def test_doi_canonical_is_kept_and_noted() -> None:
     assert extracted.canonical_url == "https://doi.org/10.53731/r79vxn1-97aq74v-ag58n"
     assert extracted.metadata["canonical_kind"] == "doi"
     assert extracted.metadata["doi"] == "10.53731/r79vxn1-97aq74v-ag58n"
-    assert extracted.related_links[0] == RelatedLinkData("DOI", extracted.canonical_url)
+    assert extracted.related_links[0] == RelatedLinkData("DOI", extracted.canonical_url, "metadata")
 
 
 def test_relative_canonical_is_made_absolute_and_tracking_removed() -> None:
@@ -158,8 +158,8 @@ def test_article_links_to_papers_and_code_are_related_links() -> None:
     extracted = extract(URL, page('<meta property="og:title" content="T">', body))
     assert extracted.related_links == [
         RelatedLinkData("Paper", "https://arxiv.org/abs/2405.05966"),
-        RelatedLinkData("GitHub", "https://github.com/acme/tiny"),
         RelatedLinkData("PDF", "https://news.example.com/files/report.pdf"),
+        RelatedLinkData("GitHub", "https://github.com/acme/tiny"),
     ]
 
 

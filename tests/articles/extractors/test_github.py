@@ -80,12 +80,16 @@ def test_repository_fields() -> None:
     assert (meta["stars"], meta["forks"], meta["license"]) == (42, 3, "MIT")
     assert meta["social_preview_url"] == "https://opengraph.githubassets.com/1/acme/tiny-model"
     # The homepage is a related link, labelled by what it is.
-    assert extracted.related_links == [RelatedLinkData("Paper", "https://arxiv.org/abs/2405.05966")]
+    assert extracted.related_links == [
+        RelatedLinkData("Paper", "https://arxiv.org/abs/2405.05966", "metadata")
+    ]
 
 
-def test_plain_homepage_is_labelled_homepage() -> None:
+def test_plain_homepage_is_labelled_project_page() -> None:
     extracted = extract(URL, repo_json(homepage="https://tiny.example.org"))
-    assert extracted.related_links == [RelatedLinkData("Homepage", "https://tiny.example.org/")]
+    assert extracted.related_links == [
+        RelatedLinkData("项目主页", "https://tiny.example.org/", "metadata")
+    ]
 
 
 def test_fork_keeps_its_own_counts_not_its_parents(pages_dir) -> None:
@@ -116,7 +120,9 @@ def test_repository_page_homepage_and_topics(pages_dir) -> None:
     extracted = extract("https://github.com/discourse/discourse", body)
     assert extracted.metadata["homepage"] == "https://www.discourse.org"
     assert extracted.metadata["topics"][:3] == ["discourse", "javascript", "rails"]
-    assert extracted.related_links[0] == RelatedLinkData("Homepage", "https://www.discourse.org/")
+    assert extracted.related_links[0] == RelatedLinkData(
+        "项目主页", "https://www.discourse.org/", "metadata"
+    )
 
 
 def test_new_style_repository_page() -> None:

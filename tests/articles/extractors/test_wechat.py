@@ -115,12 +115,12 @@ def test_empty_digest_falls_back_to_first_body_sentences(own_page) -> None:
 def test_body_links_become_labelled_canonical_related_links(own_page) -> None:
     links = extract(URL, own_page("wechat_article_links.html")).related_links
     assert links == [
-        RelatedLinkData("Source", "https://example.org/blog/tiny-models"),
         RelatedLinkData("Paper", "https://arxiv.org/abs/2405.05966"),
         RelatedLinkData("GitHub", "https://github.com/openai/whisper"),
         RelatedLinkData("数据集", "https://huggingface.co/datasets/acme/tiny-corpus"),
         RelatedLinkData("Demo", "https://acme-tiny.hf.space/"),
-        RelatedLinkData("Homepage", "https://example.org/tiny"),
+        RelatedLinkData("项目主页", "https://example.org/tiny"),
+        RelatedLinkData("Source", "https://example.org/blog/tiny-models", "metadata"),
     ]
 
 
