@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from articles.forms import AddUrlsForm, ReencodedImageField
 from articles.imagestore import lead_image_store
@@ -22,10 +24,27 @@ FETCH_BADGE_COLOURS: dict[str, str] = {
 }
 
 
+class RelatedLinkForm(forms.ModelForm):
+    """A link an editor adds or changes is theirs: a re-fetch keeps the whole block."""
+
+    class Meta:
+        model = RelatedLink
+        fields = ["label", "url"]
+
+    def save(self, commit: bool = True) -> RelatedLink:
+        if self.has_changed():
+            self.instance.source = RelatedLink.Source.EDITOR
+        return super().save(commit)
+
+
 class RelatedLinkInline(SortableTabularInline):
     model = RelatedLink
-    fields = ["label", "url"]
+    form = RelatedLinkForm
+    fields = ["label", "url", "source"]
+    readonly_fields = ["source"]
     extra = 0
+    verbose_name = _("related link")
+    verbose_name_plural = _("paper, code, data and demo links")
 
 
 @admin.register(Tag)
@@ -41,7 +60,9 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["thumbnail", "display_title", "source", "kind", "fetch_badge", "published_at"]
     list_display_links = ["display_title"]
     list_filter = ["kind", "fetch_state", "source__kind", "tags"]
-    search_fields = ["title", "canonical_url", "summary", "source__name", "tags__name"]
+    search_fields = [
+        "title", "canonical_url", "summary", "body_text", "source__name", "tags__name",
+    ]  # fmt: skip
     list_select_related = ["source"]
     autocomplete_fields = ["source", "tags"]
     readonly_fields = [
@@ -52,6 +73,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         "fetch_attempts",
         "fetched_at",
         "edited_fields",
+        "body_text",
         "image_preview",
         "created_by",
         "created_at",
@@ -64,6 +86,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             "Lead image",
             {"fields": ["image_preview", "image", "image_url", "image_alt"]},
         ),
+        (_("Page text"), {"classes": ["collapse"], "fields": ["body_text"]}),
         ("Metadata", {"classes": ["collapse"], "fields": ["metadata"]}),
         (
             "Fetching",

@@ -121,7 +121,9 @@ def _apply(article: Article, data: Extracted, final_url: str) -> None:
     simple = {
         "title": data.title[:500],
         "author": data.author[:300],
-        "excerpt": data.summary or data.body_text[:500],
+        # What the page declares about itself; the summary below is our lede.
+        "excerpt": data.description or data.summary or data.body_text[:500],
+        "body_text": data.body_text,
         "published_at": data.published_at,
         "image_url": data.image_url[:2048],
     }
@@ -139,7 +141,8 @@ def _apply(article: Article, data: Extracted, final_url: str) -> None:
             homepage=data.site_url,
         )
         article.source = source or article.source
-    article.metadata = {**article.metadata, **data.metadata}
+    description = {"description": data.description} if data.description else {}
+    article.metadata = {**article.metadata, **data.metadata, **description}
 
 
 def _replace_links(article: Article, data: Extracted) -> None:
@@ -151,7 +154,13 @@ def _replace_links(article: Article, data: Extracted) -> None:
             continue
         seen.add(link.url)
         links.append(
-            RelatedLink(article=article, label=link.label[:100], url=link.url, position=len(links))
+            RelatedLink(
+                article=article,
+                label=link.label[:100],
+                url=link.url,
+                position=len(links),
+                source=link.source,
+            )
         )
     RelatedLink.objects.bulk_create(links)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source
 
@@ -83,6 +84,11 @@ class Article(models.Model):
         blank=True, help_text="The editor's summary in Markdown; shown in issues and exports."
     )
     excerpt = models.TextField(blank=True, help_text="Text taken from the page when fetched.")
+    body_text = models.TextField(
+        _("page text"),
+        blank=True,
+        help_text=_("The article's text as fetched, one paragraph a line; for search and quoting."),
+    )
     image = models.ImageField(upload_to="articles/", blank=True, max_length=300)
     image_thumbnail = models.ImageField(upload_to="articles/thumbs/", blank=True, max_length=300)
     image_url = models.URLField("lead image origin URL", max_length=2048, blank=True)
@@ -141,14 +147,30 @@ class Article(models.Model):
     def is_edited(self, field: str) -> bool:
         return field in self.edited_fields
 
+    def paragraphs(self) -> list[str]:
+        """The fetched text's paragraphs, for an editor to pick from."""
+        return [line.strip() for line in self.body_text.splitlines() if line.strip()]
+
 
 class RelatedLink(models.Model):
     """A paper, code, dataset or demo link shown under an article."""
+
+    class Source(models.TextChoices):
+        BODY = "body", _("article text")
+        METADATA = "metadata", _("page or API metadata")
+        EDITOR = "editor", _("editor")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
     label = models.CharField(max_length=100)
     url = models.URLField(max_length=2048)
     position = models.PositiveIntegerField(default=0, db_index=True)
+    source = models.CharField(
+        _("found in"),
+        max_length=16,
+        choices=Source.choices,
+        default=Source.EDITOR,
+        help_text=_("Where the link came from; a fetch never replaces links an editor set."),
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -164,11 +164,12 @@ def article_update(*, article: Article, data: dict, by: Editor = None) -> Articl
 def article_set_links(
     *, article: Article, links: list[tuple[str, str]], by_editor: bool = True
 ) -> None:
-    """Replace the related links, in order."""
+    """Replace the related links, in order; an editor's block is never replaced by a fetch."""
+    source = RelatedLink.Source.EDITOR if by_editor else RelatedLink.Source.METADATA
     with transaction.atomic():
         article.links.all().delete()
         RelatedLink.objects.bulk_create(
-            RelatedLink(article=article, label=label[:100], url=url, position=i)
+            RelatedLink(article=article, label=label[:100], url=url, position=i, source=source)
             for i, (label, url) in enumerate(links)
         )
         if by_editor:

@@ -6,9 +6,17 @@ from pathlib import Path
 
 from articles.extractors.evaluation import ManifestRow, read_manifest
 
+MANIFESTS = ("MANIFEST.tsv", "MANIFEST-new.tsv")
+
 
 def page(pages_dir: Path, file_suffix: str) -> ManifestRow:
-    rows = [r for r in read_manifest(pages_dir / "MANIFEST.tsv") if r.file.endswith(file_suffix)]
+    every = [
+        r
+        for name in MANIFESTS
+        if (pages_dir / name).is_file()
+        for r in read_manifest(pages_dir / name)
+    ]
+    rows = [r for r in every if r.file.endswith(file_suffix)]
     assert len(rows) == 1, f"expected one manifest row ending {file_suffix!r}"
     return rows[0]
 
