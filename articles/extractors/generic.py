@@ -47,6 +47,12 @@ _DATE_ELEMENTS = (
     ' or contains(@class, "publish-time") or contains(@class, "post-time")'
     ' or @id="pubtime" or @id="publish_time" or @id="news-time" or @id="pubtime_baidu"]'
 )
+DATE_LINE_LIMIT = 100
+_TEXT_NAMED_DATE = re.compile(
+    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{4})"
+    r"(?:,? (?:at )?\d{1,2}:\d{2}(?: ?[AaPp]\.?[Mm]\.?)?)?"
+)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 _TEXT_DATETIME = re.compile(
     r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}(?::\d{2})?"
@@ -132,6 +138,11 @@ def strip_site_name(title: str, site: str) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) > 1 and site and _comparable(site) in _comparable(parts[-1]):
         return _TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0].strip()
+    # Chinese sites join without spaces: "标题_科技_腾讯网", "标题|新浪科技".
+    head, _, tail = title.partition("_") if "_" in title else title.rpartition("|")
+    tail = tail.strip()
+    if head and tail and " " not in tail and site and _comparable(site) in _comparable(tail):
+        return head.strip()
     return title
 
 
@@ -183,9 +194,14 @@ def _declared_published(page: Page, ld: dict[str, Any], tz: tzinfo) -> datetime 
 
 
 def visible_published(lines: list[str], tz: tzinfo) -> datetime | None:
-    """The first date with a time written in the page's text ("( 2012-06-04 09:20:26 )")."""
+    """The first date a short line of the page shows ("( 2012-06-04 09:20:26 )", "May 6, 2024").
+
+    Long lines are the article's sentences, whose dates are what it reports, not when.
+    """
     for line in lines:
-        match = _TEXT_DATETIME.search(line)
+        if len(line) > DATE_LINE_LIMIT:
+            continue
+        match = _TEXT_DATETIME.search(line) or _TEXT_NAMED_DATE.search(line)
         if match and not _EDITED.search(line[: match.start()]):
             parsed = parse_datetime(match[0], tz)
             if parsed:
@@ -434,10 +450,10 @@ def _around(page: Page, block: HtmlElement | None) -> HtmlElement:
     region = block
     for _ in range(CREDIT_LEVELS):
         parent = region.getparent() if region is not None else None
-        if parent is None or parent.tag in ("body", "html"):
+        if parent is None or parent.tag == "html":
             break
         region = parent
-    if region is None or region.tag in ("body", "html"):
+    if region is None or region.tag == "html":
         body = page.root.find("body")
         return page.root if body is None else body
     return region
@@ -496,7 +512,8 @@ def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
     published = published or data_island_published(page, title, tz)
     if not author or not published:
         # Last: the page's own text (reading it marks up the tree for block_text).
-        lines = body_text.splitlines() + block_text(_around(page, text_block)).splitlines()
+        # In page order: header credits and dates come before the text, closing credits after.
+        lines = block_text(_around(page, text_block)).splitlines()
         author, publication = _credited(lines, author, publication, (*_site_authors(page), *sites))
         published = published or visible_published(lines, tz)
     return Extracted(

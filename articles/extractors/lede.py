@@ -16,6 +16,7 @@ from .base import clean_text
 CJK_LENGTH = (80, 300)  # characters
 LATIN_LENGTH = (40, 120)  # words
 SENTENCE_STOPS = "。！？.!?"
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"), ("（", "）"))
 _CLAUSE_MARKS = "，、；：,;:"
 _CLOSERS = "”’」』）)\"'》】"
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
@@ -129,12 +130,18 @@ def sentences(paragraph: str) -> Iterator[str]:
         if _ABBREVIATION.search(paragraph[max(start, match.start() - 8) : match.start() + 1]):
             continue
         sentence = paragraph[start : match.end()].strip()
+        if _inside_quote(sentence):
+            continue  # "兄弟，放心吧！我们会…”: the sentence goes on to the closing quote
         start = match.end()
         if sentence:
             yield sentence
     rest = paragraph[start:].strip()
     if rest:
         yield rest
+
+
+def _inside_quote(text: str) -> bool:
+    return any(text.count(left) > text.count(right) for left, right in _QUOTE_PAIRS)
 
 
 def _join(text: str, sentence: str, cjk: bool) -> str:

@@ -200,3 +200,38 @@ def test_og_title_loses_a_site_name_suffix() -> None:
     head = """<meta property="og:title" content="Tiny models, big gains – Example News">
       <meta property="og:site_name" content="Example News">"""
     assert extract(URL, page(head)).title == "Tiny models, big gains"
+
+
+def test_a_site_name_joined_without_spaces_is_not_part_of_the_title() -> None:
+    head = """<meta property="og:site_name" content="腾讯网">
+      <meta property="og:title" content="小模型的大进步_科技_腾讯网">"""
+    assert extract(URL, page(head)).title == "小模型的大进步"
+    underscored = """<meta property="og:site_name" content="Blog">
+      <meta property="og:title" content="snake_case names in Python | Blog">"""
+    assert extract(URL, page(underscored)).title == "snake_case names in Python"
+
+
+def test_a_page_without_metadata_is_dated_by_a_short_line_of_its_text() -> None:
+    body = """<div class="post"><h2>Notes on tiny models</h2><p>January 13, 2020 at 08:45 AM</p>
+      <p>Version 2 was released on November 5, 2019, after a long wait for everyone.</p></div>"""
+    extracted = extract("https://blog.example.org/notes", page("<title>Notes</title>", body))
+    assert iso(extracted.published_at) == "2020-01-13T08:45:00+00:00"
+
+
+def test_chinese_credit_lines_name_the_author_and_the_source() -> None:
+    body = """<h1>小模型的大进步</h1><div class="info">2024-05-13 06:15 来源：经济日报</div>
+      <div class="content"><p>研究人员发布了一个只有十亿参数的模型。它超过了更大的模型。</p>
+      <p>（作者：研究员张三 编辑：李四）</p></div>"""
+    extracted = extract(URL, page("<title>小模型的大进步</title>", body))
+    assert (extracted.author, extracted.publication) == ("张三", "经济日报")
+    # No zone on a Chinese page: China time.
+    assert iso(extracted.published_at) == "2024-05-13T06:15:00+08:00"
+
+
+def test_a_publisher_named_as_author_is_not_the_author() -> None:
+    head = """<meta property="og:title" content="T">
+      <meta property="og:site_name" content="Acme News">
+      <script type="application/ld+json">{"@type": "NewsArticle", "headline": "T",
+        "author": {"@type": "Organization", "name": "Acme News"}}</script>"""
+    body = '<div class="byline">By <a href="/people/ada">Ada Lovelace</a> May 6, 2024</div>'
+    assert extract(URL, page(head, body)).author == "Ada Lovelace"
