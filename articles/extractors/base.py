@@ -108,6 +108,8 @@ def clean_text(text: str | None) -> str:
 
 def clean_block_text(text: str, limit: int = BODY_TEXT_LIMIT) -> str:
     """Body text: spaces collapsed within lines, one newline between blocks, capped."""
+    # Collapsing whitespace only shortens text: what lies past a few times the cap is never kept.
+    text = text[: limit * 4]
     text = _LINE_SPACES.sub(" ", text.replace("\u00a0", " ").replace("\u3000", " "))
     text = _BLANK_LINES.sub("\n", text).strip()
     return text[:limit]

@@ -510,7 +510,8 @@ def extract_generic(url: str, body: bytes, content_type: str = "") -> Extracted:
     published = pick_published(page, ld, tz)
     links = article_links(page, container, canonical, notes)
     published = published or data_island_published(page, title, tz)
-    if not author or not published:
+    # Credit lines ("作者：", "来源：") are a Chinese convention; dates are read in any language.
+    if (not author and tz is SHANGHAI) or not published:
         # Last: the page's own text (reading it marks up the tree for block_text).
         # In page order: header credits and dates come before the text, closing credits after.
         lines = block_text(_around(page, text_block)).splitlines()

@@ -45,6 +45,7 @@ PAPER, CODE, MODEL, DATASET, DEMO, PROJECT = (
     "Demo",
     "项目主页",
 )
+ORIGINAL = "原文链接"  # where a repost came from ("阅读原文")
 _ORDER = {
     label: rank
     for rank, labels in enumerate(

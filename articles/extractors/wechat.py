@@ -27,7 +27,7 @@ from .base import (
 )
 from .dates import SHANGHAI, from_timestamp, parse_datetime
 from .lede import summary_of
-from .links import canonical_link, collect_links, label_for, urls_in_text
+from .links import ORIGINAL, canonical_link, collect_links, label_for, urls_in_text
 from .page import Page, block_text
 
 MAX_IMAGES = 50
@@ -294,7 +294,8 @@ def _related_links(
         exclude=[*exclude, unlabelled_source, *(link.url for link in links)],
     )
     if unlabelled_source:
-        source = RelatedLinkData("Source", canonical_link(source_url) or source_url, "metadata")
+        # "阅读原文": the house style calls the original 原文链接.
+        source = RelatedLinkData(ORIGINAL, canonical_link(source_url) or source_url, "metadata")
         links.insert(0, source)
     return links
 

@@ -8,6 +8,13 @@ from articles import ingest
 from articles.admin import RelatedLinkForm
 from articles.models import Article, RelatedLink
 from articles.services import article_create, article_set_links
+from digest.housestyle import (
+    HouseEntry,
+    HouseIssue,
+    HouseLink,
+    parse_issue_markdown,
+    render_issue_markdown,
+)
 from tests.articles.extractors.conftest import OWN_PAGES
 from tests.factories import contributor
 from tests.support.manifest import body, page
@@ -47,7 +54,7 @@ def test_a_fetch_stores_the_block_in_order_with_where_each_link_was_found(sites)
         ("数据集", "https://huggingface.co/datasets/acme/tiny-corpus", "body"),
         ("Demo", "https://acme-tiny.hf.space/", "body"),
         ("项目主页", "https://example.org/tiny", "body"),
-        ("Source", "https://example.org/blog/tiny-models", "metadata"),
+        ("原文链接", "https://example.org/blog/tiny-models", "metadata"),
     ]
 
 
@@ -97,3 +104,14 @@ def test_a_link_changed_in_the_admin_becomes_the_editors(sites) -> None:
     changed = RelatedLinkForm({"label": "代码", "url": link.url}, instance=link)
     assert changed.is_valid()
     assert changed.save().source == RelatedLink.Source.EDITOR
+
+
+def test_a_fetched_block_prints_in_house_style_and_reads_back(sites) -> None:
+    article = fetched(sites, WECHAT_URL, (OWN_PAGES / "wechat_article_links.html").read_bytes())
+    links = [HouseLink(link.label, link.url) for link in article.links.all()]
+    entry = HouseEntry(title=article.title, url=article.canonical_url, publication="量子位")
+    entry.related_links = links
+    issue = HouseIssue(intro="", stats_line="", entries=[entry], others=[])
+    text = render_issue_markdown(issue)
+    assert "> - Paper：\n>\n>     https://arxiv.org/abs/2405.05966\n>\n> - GitHub：" in text
+    assert parse_issue_markdown(text).entries[0].related_links == links

@@ -120,7 +120,7 @@ def test_body_links_become_labelled_canonical_related_links(own_page) -> None:
         RelatedLinkData("数据集", "https://huggingface.co/datasets/acme/tiny-corpus"),
         RelatedLinkData("Demo", "https://acme-tiny.hf.space/"),
         RelatedLinkData("项目主页", "https://example.org/tiny"),
-        RelatedLinkData("Source", "https://example.org/blog/tiny-models", "metadata"),
+        RelatedLinkData("原文链接", "https://example.org/blog/tiny-models", "metadata"),
     ]
 
 
