@@ -33,11 +33,12 @@ _URL_OR_WORD_END = re.compile(r"https?://\S+|\S+")
 
 # Lines that are not the article's own words: checked against the start of each paragraph.
 _NOT_LEDE = re.compile(
-    r"^\s*(?:"
+    r"^\s*[【\[（(]?\s*(?:"
     # follow, share and ad prompts
     r"[↑▲☝👆🔺⬆]|点击|点上方|戳上方|关注|长按|扫码|扫描|识别(?:图中)?二维码|星标|设为星标|置顶"
     r"|转播到|分享到|分享至|广告|推广|赞助|阅读原文|转载请|未经授权|免责声明|版权声明"
     r"|advertisement|sponsored|share (?:this|on)|follow us|subscribe|sign up|read more"
+    r"|listen to this|本文约?\s*\d+\s*字|(?:全文|预计)?阅读(?:时间|需要|大约)"
     # bylines, sources and credits
     r"|来源\s*[:：|丨]|稿件来源|本文来源|本文(?:转载|转自|经授权|首发|作者)|转自|原标题|原文[:：]"
     r"|作者\s*[:：|丨]|文\s*[:：|丨/]|撰文|编辑\s*[:：|丨]|责任编辑|责编|编译\s*[:：|丨/]|校对"
