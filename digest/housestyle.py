@@ -40,6 +40,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from digest.commonmark import Structure, UnclosedFence, structure
+
 __all__ = [
     "HouseEntry",
     "HouseIssue",
@@ -121,7 +123,6 @@ _LINK = rf"\[(?P<title>.+)\]\({_URL_TARGET}\)"
 _PUBLICATION = r"\s*\|\s*(?P<publication>\S.*?)\s*"
 _ENTRY_HEADING = re.compile(rf"#\s+(?P<number>\d+)\.\s+{_LINK}{_PUBLICATION}")
 _SECTION_HEADING = re.compile(r"#\s+(?P<number>\d+)\.\s+(?P<text>[^\s\[].*?)\s*")
-_TOP_HEADING = re.compile(r"#(?:\s|$)")
 _OTHER_ITEM = re.compile(rf"[-*+]\s+{_LINK}{_PUBLICATION}")
 _LEAD_IMAGE = re.compile(rf" {{0,3}}!\[\s*\]\({_URL_TARGET}\)\s*")
 _FENCE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)")
@@ -151,29 +152,12 @@ def _quote_content(line: str) -> str:
     return rest[1:] if rest.startswith(" ") else rest
 
 
-def _code_mask(lines: list[str]) -> list[bool]:
-    """Which lines belong to fenced code, so `#` and `>` inside code are left alone."""
-    mask: list[bool] = []
-    opening: tuple[str, int] | None = None  # the fence and its line number
-    for index, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if opening is None:
-            if match and not (match["fence"][0] == "`" and "`" in match["info"]):
-                opening = (match["fence"], index + 1)
-            mask.append(opening is not None)
-            continue
-        mask.append(True)
-        fence = opening[0]
-        if (
-            match
-            and match["fence"][0] == fence[0]
-            and len(match["fence"]) >= len(fence)
-            and not match["info"].strip()
-        ):
-            opening = None
-    if opening is not None:
-        raise HouseStyleError(opening[1], "code fence is never closed")
-    return mask
+def _structure(lines: list[str]) -> Structure:
+    """Code, headings and quotes of the document, from the project's CommonMark parser."""
+    try:
+        return structure("\n".join(lines))
+    except UnclosedFence as error:
+        raise HouseStyleError(error.line + 1, "code fence is never closed") from None
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -184,7 +168,8 @@ class _Span:
     """Lines [start, end) of the document (0-based indexes) with their code mask."""
 
     lines: list[str]
-    code: list[bool]
+    code: tuple[bool, ...]
+    quoted: tuple[bool, ...]
     start: int
     end: int
 
@@ -201,18 +186,19 @@ class _Span:
 
     def quote_end(self, index: int) -> int:
         """End of the blockquote group starting at index: consecutive `>` lines."""
-        while index < self.end and not self.code[index] and _is_quote(self.lines[index]):
+        while index < self.end and self.is_quote(index):
             index += 1
         return index
 
     def quote_start(self, index: int) -> int:
         """Start of the blockquote group ending (inclusive) at index."""
-        while index > self.start and not self.code[index - 1] and _is_quote(self.lines[index - 1]):
+        while index > self.start and self.is_quote(index - 1):
             index -= 1
         return index
 
     def is_quote(self, index: int) -> bool:
-        return not self.code[index] and _is_quote(self.lines[index])
+        """A `>` line of a top-level blockquote (lazy continuation lines are not links)."""
+        return self.quoted[index] and _is_quote(self.lines[index])
 
 
 def _parse_links(quote_lines: list[str]) -> list[HouseLink] | None:
@@ -327,10 +313,6 @@ def _parse_others(span: _Span) -> list[HouseOther]:
     return others
 
 
-def _headings(lines: list[str], code: list[bool]) -> list[int]:
-    return [i for i, line in enumerate(lines) if not code[i] and _TOP_HEADING.match(line)]
-
-
 def _parse_heading(line: str, line_no: int, expected: int, *, last: bool) -> re.Match[str]:
     """An entry heading numbered `expected`, or, for the last heading only, the others one."""
     text = line.rstrip()
@@ -355,14 +337,14 @@ def parse_issue_markdown(text: str) -> HouseIssue:
     if not text.strip():
         raise HouseStyleError(1, "the document is empty")
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    code = _code_mask(lines)
-    bounds = [*_headings(lines, code), len(lines)]
-    intro, stats = _parse_preamble(_Span(lines, code, 0, bounds[0]))
+    found = _structure(lines)
+    bounds = [*found.top_headings, len(lines)]
+    intro, stats = _parse_preamble(_Span(lines, found.code, found.quoted, 0, bounds[0]))
     issue = HouseIssue(intro=intro, stats_line=stats, entries=[], others=[])
     for heading, next_heading in itertools.pairwise(bounds):
         last = next_heading == len(lines)
         match = _parse_heading(lines[heading], heading + 1, len(issue.entries) + 1, last=last)
-        body = _Span(lines, code, heading + 1, next_heading)
+        body = _Span(lines, found.code, found.quoted, heading + 1, next_heading)
         if match.re is _SECTION_HEADING:
             issue.others_heading, issue.others = match["text"], _parse_others(body)
             continue
@@ -411,12 +393,11 @@ def _check_url(url: str, what: str) -> None:
 
 def _check_summary(summary: str, what: str) -> None:
     """A summary must not contain what would end its entry when parsed back."""
-    lines = summary.split("\n")
     try:
-        code = _code_mask(lines)
+        found = _structure(summary.split("\n"))
     except HouseStyleError as error:
         raise ValueError(f"{what}: {error}") from None
-    if _headings(lines, code):
+    if found.top_headings:
         raise ValueError(f"{what} contains a top-level `# ` heading outside code")
 
 
