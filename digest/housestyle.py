@@ -49,6 +49,7 @@ __all__ = [
     "HouseOther",
     "HouseStyleError",
     "count_characters",
+    "fill_intro",
     "parse_intro_identity",
     "parse_issue_markdown",
     "reading_minutes",
@@ -367,6 +368,35 @@ def is_stats_line(text: str) -> bool:
     return _STATS.fullmatch(text.strip()) is not None
 
 
+# A placeholder with the single spaces around it, so an empty value can take them along.
+_PLACEHOLDER = re.compile(r"(?P<before> ?)\{(?P<name>digest|number|count)\}(?P<after> ?)")
+# Clause punctuation that only makes sense with more text after it.
+_DANGLING = "，、；：,;:"
+_CJK_BEFORE_END = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+
+
+def fill_intro(template: str, values: dict[str, str], *, finished: bool = True) -> str:
+    """An intro with {digest}, {number} and {count} filled; other braces are the editor's.
+
+    An empty value takes a space beside it along, so "本期为 {digest} 期" never reads
+    "本期为  期" with two spaces. A `finished` intro does not end on a comma: the default
+    template ends "…条相关新闻，" for the editor to go on, and one who doesn't gets "。".
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match["name"], "")
+        if value:
+            return f"{match['before']}{value}{match['after']}"
+        return " " if match["before"] and match["after"] else ""
+
+    text = _PLACEHOLDER.sub(fill, template).strip()
+    if text[:1] in _DANGLING and text[:1] not in template.strip()[:1]:
+        text = text.lstrip(_DANGLING + " ")  # "{digest}：…" with no digest name
+    if finished and text and text[-1] in _DANGLING:
+        text = text[:-1] + ("。" if _CJK_BEFORE_END.search(text[:-1]) else ".")
+    return text
+
+
 def parse_intro_identity(intro: str) -> tuple[str, str] | None:
     """Series name and issue number from "本期为 AI 简报 20210219 期，...", or None."""
     match = _INTRO_IDENTITY.search(intro)
@@ -519,9 +549,12 @@ def count_characters(markdown: str) -> int:
 
 
 def reading_minutes(characters: int) -> tuple[int, int]:
-    """Minutes for a fast (500/min, at least 1) and a slow (300/min) reader."""
+    """Minutes for a fast (500/min, at least 1) and a slow (300/min) reader.
+
+    The slow figure is always above the fast one: a range that reads "1~1" is no range.
+    """
     fast = max(1, characters // FAST_READER_PER_MINUTE)
-    slow = max(fast, math.ceil(characters / SLOW_READER_PER_MINUTE))
+    slow = max(fast + 1, math.ceil(characters / SLOW_READER_PER_MINUTE))
     return fast, slow
 
 
