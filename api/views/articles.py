@@ -23,6 +23,7 @@ from api.base import (
     id_parameter,
     parse_id,
 )
+from api.fields import Text, Url
 from api.filters import ArticleFilter
 from api.pagination import PageNumber
 from api.selectors import articles_visible_to, can_see_all_articles, published_article_count
@@ -49,7 +50,7 @@ def article_data(request: Request, article: Article) -> dict[str, Any]:
 
 
 class UrlInput(serializers.Serializer):
-    url = serializers.CharField(max_length=2048, help_text="Any http(s) URL; variants are merged.")
+    url = Text(max_length=2048, help_text="Any http(s) URL; variants are merged.")
 
     def validate_url(self, value: str) -> str:
         try:
@@ -137,8 +138,8 @@ class ArticleBulkCreateApi(ApiView):
 
     class ArticleBulkInput(serializers.Serializer):
         urls = serializers.ListField(
-            child=serializers.CharField(max_length=4096),
-            allow_empty=False,
+            child=Text(max_length=4096),
+            min_length=1,
             max_length=MAX_BULK_URLS,
         )
 
@@ -180,8 +181,8 @@ class ArticleBulkCreateApi(ApiView):
 class RelatedLinkInput(serializers.Serializer):
     # Declared fields leave the class body (SerializerMetaclass collects them), so a field
     # may share a name with a Field attribute such as `label` or `source`.
-    label = serializers.CharField(max_length=100)  # type: ignore[assignment]
-    url = serializers.URLField(max_length=2048)
+    label = Text(max_length=100)  # type: ignore[assignment]
+    url = Url(max_length=2048)
 
 
 class ArticleDetailApi(ApiView):
@@ -190,17 +191,17 @@ class ArticleDetailApi(ApiView):
     perms = {"GET": PUBLIC, "PATCH": "articles.change_article"}
 
     class ArticleUpdateInput(serializers.Serializer):
-        title = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        author = serializers.CharField(required=False, allow_blank=True, max_length=300)
-        summary = serializers.CharField(required=False, allow_blank=True)
-        image_url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
-        image_alt = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        title = Text(required=False, allow_blank=True, max_length=500)
+        author = Text(required=False, allow_blank=True, max_length=300)
+        summary = Text(required=False, allow_blank=True)
+        image_url = Url(required=False, allow_blank=True, max_length=2048)
+        image_alt = Text(required=False, allow_blank=True, max_length=300)
         published_at = serializers.DateTimeField(required=False, allow_null=True)
         source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a field name
             required=False, allow_null=True, queryset=Source.objects.all()
         )
         tags = serializers.ListField(
-            child=serializers.CharField(max_length=64), required=False, max_length=50,
+            child=Text(max_length=64), required=False, max_length=50,
             help_text="Tag names; unknown ones are created.",
         )  # fmt: skip
         links = RelatedLinkInput(  # type: ignore[call-arg]  # many=True takes list kwargs
@@ -219,7 +220,9 @@ class ArticleDetailApi(ApiView):
     )
     def patch(self, request: Request, pk: str) -> Response:
         article = visible_article(request, pk)
-        data = self.ArticleUpdateInput(data=request.data, partial=True)
+        # Every field is optional already; `partial` would also waive the required fields
+        # of each related link.
+        data = self.ArticleUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         links = values.pop("links", None)

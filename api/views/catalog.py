@@ -7,7 +7,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -26,6 +25,7 @@ from api.base import (
     parse_id,
 )
 from api.errors import Conflict
+from api.fields import StrictModelSerializer, Text
 from api.filters import IssueFilter, SourceFilter
 from api.selectors import issues_visible_to
 from articles.models import Tag
@@ -40,7 +40,9 @@ from digest.representation import (
 from sources.models import Source
 
 AUTH_READ_ERRORS = (400, 401, 403, 404, 429)
-SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)
+SLUG = OpenApiParameter(
+    "slug", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, OpenApiParameter.PATH
+)
 
 
 class DigestListApi(ApiListView):
@@ -88,12 +90,15 @@ class DigestIssueListApi(ApiListView):
         return super().get(request, *args, **kwargs)
 
 
-class SourceInput(serializers.ModelSerializer):
+class SourceInput(StrictModelSerializer):
     kind = SourceKindField(required=False)
 
     class Meta:
         model = Source
         fields = ["name", "kind", "homepage", "description", "wechat_biz", "domain"]
+        # A clash with another source is the database's to find, under the lock of the
+        # insert, and a 409 (source_save), not a racy 400 from a look-up before it.
+        validators: list = []
 
 
 def source_save(data: SourceInput) -> Source:
@@ -163,7 +168,7 @@ class TagListApi(ApiListView):
     ordering = ["name"]
 
     class TagCreateInput(serializers.Serializer):
-        name = serializers.CharField(max_length=64)
+        name = Text(max_length=64)
 
     @extend_schema(responses={200: TagOutput(many=True), **errors(*AUTH_READ_ERRORS)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -23,7 +23,8 @@ from api.base import (
     id_parameter,
     parse_id,
 )
-from api.errors import BadRequest, Conflict
+from api.errors import Conflict
+from api.fields import Text, UniqueList
 from api.selectors import issues_visible_to
 from api.views.issues import ISSUE_ID
 from articles import services as article_services
@@ -71,7 +72,7 @@ def check_position_free(issue: Issue, position: int | None, entry: Entry | None 
         taken = taken.exclude(pk=entry.pk)
     holder = taken.values_list("pk", flat=True).first()
     if holder is not None:
-        raise BadRequest(
+        raise Conflict(
             f"position {position} is taken by entry {holder}; "
             "reorder the entries to change several positions at once"
         )
@@ -89,10 +90,12 @@ class EntryListApi(ApiView):
     perms = {"GET": PUBLIC, "POST": CHANGE_ISSUE}
 
     class EntryAddInput(serializers.Serializer):
+        one_of_required = [["article"], ["url"]]
+
         article = serializers.IntegerField(
             required=False, min_value=1, max_value=MAX_ID, help_text="An existing article's id."
         )
-        url = serializers.CharField(
+        url = Text(
             required=False, max_length=2048, help_text="Or a URL: the article is found or created."
         )
         section = serializers.ChoiceField(
@@ -122,7 +125,7 @@ class EntryListApi(ApiView):
         responses={
             201: OpenApiResponse(EntryOutput, description="Added."),
             200: OpenApiResponse(EntryOutput, description="The article was already in the issue."),
-            **errors(*WRITE_ERRORS),
+            **errors(*WRITE_ERRORS, 409),
         },
     )
     def post(self, request: Request, pk: str) -> Response:
@@ -140,7 +143,7 @@ class EntryListApi(ApiView):
                 position=values.get("position"),
             )
         except services.IssueError as exc:
-            raise BadRequest(str(exc)) from None
+            raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, str(entry.pk))
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(EntryOutput(entry, context={"request": request}).data, status=code)
@@ -149,7 +152,7 @@ class EntryListApi(ApiView):
         if "article" in values:
             article = Article.objects.filter(pk=values["article"]).first()
             if article is None:
-                raise serializers.ValidationError({"article": ["no article with this id"]})
+                raise NotFound("No such article.")
             return article
         if not request.user.has_perm("articles.add_article"):
             raise PermissionDenied("adding an article by URL needs the add_article permission")
@@ -166,8 +169,8 @@ class EntryDetailApi(ApiView):
     perms = {"GET": PUBLIC, "PATCH": CHANGE_ISSUE, "DELETE": CHANGE_ISSUE}
 
     class EntryUpdateInput(serializers.Serializer):
-        title_override = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        summary_override = serializers.CharField(required=False, allow_blank=True)
+        title_override = Text(required=False, allow_blank=True, max_length=500)
+        summary_override = Text(required=False, allow_blank=True)
 
     @extend_schema(
         parameters=[ISSUE_ID, ENTRY_ID], responses={200: EntryOutput, **errors(*READ_ERRORS)}
@@ -183,7 +186,7 @@ class EntryDetailApi(ApiView):
     )
     def patch(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
-        data = self.EntryUpdateInput(data=request.data, partial=True)
+        data = self.EntryUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.entry_update(entry=entry, data=data.validated_data)
         entry = issue_entry(request, pk, entry_id)
@@ -214,7 +217,7 @@ class EntryMoveApi(ApiView):
     @extend_schema(
         parameters=[ISSUE_ID, ENTRY_ID],
         request=EntryMoveInput,
-        responses={200: EntryOutput, **errors(*WRITE_ERRORS)},
+        responses={200: EntryOutput, **errors(*WRITE_ERRORS, 409)},
     )
     def post(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
@@ -224,7 +227,7 @@ class EntryMoveApi(ApiView):
         try:
             services.entry_move(entry=entry, **data.validated_data)
         except services.IssueError as exc:
-            raise BadRequest(str(exc)) from None
+            raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, entry_id)
         return Response(EntryOutput(entry, context={"request": request}).data)
 
@@ -235,9 +238,9 @@ class EntryReorderApi(ApiView):
     perms = {"POST": CHANGE_ISSUE}
 
     class EntryReorderInput(serializers.Serializer):
-        entries = serializers.ListField(
+        entries = UniqueList(
             child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-            allow_empty=False,
+            min_length=1,
             max_length=1000,
             help_text="Every entry id of the issue, once each, in the new order.",
         )
@@ -253,7 +256,7 @@ class EntryReorderApi(ApiView):
     @extend_schema(
         parameters=[ISSUE_ID],
         request=EntryReorderInput,
-        responses={200: IssueEntriesOutput, **errors(*WRITE_ERRORS)},
+        responses={200: IssueEntriesOutput, **errors(*WRITE_ERRORS, 409)},
     )
     def post(self, request: Request, pk: str) -> Response:
         issue = visible_issue_plain(request, pk)
@@ -262,5 +265,6 @@ class EntryReorderApi(ApiView):
         try:
             services.entries_reorder(issue=issue, entry_ids=data.validated_data["entries"])
         except services.IssueError as exc:
-            raise BadRequest(str(exc)) from None
+            # The list names other entries than the issue has now: a stale view of it.
+            raise Conflict(str(exc)) from None
         return Response(entries_data(request, issue))

@@ -18,7 +18,12 @@ HIGH_RATES = {"anon": "100000/min", "user": "100000/min"}
 @pytest.fixture(autouse=True)
 def _api_settings(settings) -> None:
     """Generous throttles and an empty cache, so tests neither throttle nor see stale reads."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": HIGH_RATES}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": HIGH_RATES,
+        # The API reads JSON bodies only.
+        "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    }
     settings.SITE_URL = "https://briefroom.example"
     cache.clear()
 
