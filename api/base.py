@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, permissions
 from rest_framework.parsers import BaseParser, JSONParser
@@ -76,6 +77,17 @@ class ApiMixin:
 
     def get_exception_handler(self):
         return exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # No parameter of the API takes a list: a repeated one is a mistake, not "the last".
+        repeated = sorted(k for k, v in request.query_params.lists() if len(v) > 1)
+        if repeated:
+            raise BadRequest(
+                _("each query parameter may be given once: {names}").format(
+                    names=", ".join(repeated)
+                )
+            )
 
 
 class ApiView(ApiMixin, APIView):

@@ -8,6 +8,10 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
 PUBLIC = "public"
+URI_TOO_LONG = (
+    "The request line is longer than the web server takes (gunicorn's limit_request_line); "
+    "the answer comes from the web server, not in the API's error shape."
+)
 
 # Anyone may call the operation; a token or session only widens what it shows.
 ANONYMOUS: dict[str, list[str]] = {}
@@ -43,6 +47,11 @@ class ApiAutoSchema(AutoSchema):
             schema["oneOf"] = [{"required": list(names)} for names in alternatives]
         return schema
 
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        responses.setdefault("414", {"description": URI_TOO_LONG})
+        return responses
+
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         return [query_string(parameter) for parameter in super()._get_filter_parameters()]
 
@@ -70,7 +79,8 @@ def request_string(field: Any, schema: dict[str, Any]) -> dict[str, Any]:
 def query_string(parameter: dict[str, Any]) -> dict[str, Any]:
     """A filter given as `?name=` is no filter at all: say that an empty value is accepted."""
     schema = parameter.get("schema", {})
-    if schema.get("type") != "string":
+    # `ordering` skips the fields it does not know, NUL and all; the filters refuse a NUL.
+    if schema.get("type") != "string" or parameter["name"] == "ordering":
         return parameter
     if not ({"format", "enum", "pattern"} & set(schema)):
         return {**parameter, "schema": {**schema, "pattern": NO_NUL}}

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator as DjangoPaginator
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -23,18 +25,28 @@ from api.base import (
     id_parameter,
     parse_id,
 )
+from api.errors import Conflict
 from api.fields import Text, Url
 from api.filters import ArticleFilter
 from api.pagination import PageNumber
 from api.selectors import articles_visible_to, can_see_all_articles, published_article_count
 from articles import services
 from articles.canonical import canonicalize_url
-from articles.models import Article
+from articles.models import Article, Tag
 from digest.representation import ArticleOutput
 from sources.models import Source
 
 ARTICLE_ID = id_parameter("id", "The article's id.")
 MAX_BULK_URLS = 100
+
+
+def tags_or_conflict(names: list[str]) -> list[Tag]:
+    """The tags of these names, made if new; a name whose slug another tag has is a 409."""
+    try:
+        with transaction.atomic():
+            return services.tags_from_names(names)
+    except IntegrityError:
+        raise Conflict(_("another tag already has the web address (slug) of this name")) from None
 
 
 def visible_article(request: Request, pk: str) -> Article:
@@ -216,8 +228,9 @@ class ArticleDetailApi(ApiView):
     @extend_schema(
         parameters=[ARTICLE_ID],
         request=ArticleUpdateInput,
-        responses={200: ArticleOutput, **errors(*WRITE_ERRORS)},
+        responses={200: ArticleOutput, **errors(*WRITE_ERRORS, 409)},
     )
+    @transaction.atomic
     def patch(self, request: Request, pk: str) -> Response:
         article = visible_article(request, pk)
         # Every field is optional already; `partial` would also waive the required fields
@@ -232,7 +245,7 @@ class ArticleDetailApi(ApiView):
             pairs = [(link["label"], link["url"]) for link in links]
             services.article_set_links(article=article, links=pairs)
         if tags is not None:
-            article.tags.set(services.tags_from_names(tags))
+            article.tags.set(tags_or_conflict(tags))
         return Response(article_data(request, article))
 
 

@@ -175,16 +175,17 @@ class TagListApi(ApiListView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request=TagCreateInput, responses={201: TagOutput, 200: TagOutput, **errors(*WRITE_ERRORS)}
+        request=TagCreateInput,
+        responses={201: TagOutput, 200: TagOutput, **errors(*WRITE_ERRORS, 409)},
     )
     def post(self, request: Request) -> Response:
-        from articles.services import tags_from_names
+        from api.views.articles import tags_or_conflict
 
         data = self.TagCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         name = data.validated_data["name"].strip()
         existed = Tag.objects.filter(name__iexact=name).exists()
-        tags = tags_from_names([name])
+        tags = tags_or_conflict([name])
         if not tags:
             raise serializers.ValidationError({"name": ["a tag needs a name"]})
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED

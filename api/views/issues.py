@@ -262,6 +262,9 @@ class JsonExportRenderer(ExportRenderer):
     format = ExportFormat.JSON.value
 
 
+FORMATS = ", ".join(ExportFormat.values)
+
+
 class IssueExportApi(ApiView):
     """The issue as a file: `?format=markdown` (default), `html` or `json`."""
 
@@ -301,11 +304,12 @@ class IssueExportApi(ApiView):
         return response
 
     def perform_content_negotiation(self, request: Request, force: bool = False):
+        if request.query_params.get("format") == "":
+            raise BadRequest(_("format must be one of {formats}").format(formats=FORMATS))
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
-            formats = ", ".join(ExportFormat.values)
-            raise BadRequest(f"format must be one of {formats}") from None
+            raise BadRequest(_("format must be one of {formats}").format(formats=FORMATS)) from None
 
     def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):
         # Errors keep the API's JSON error shape whatever export format was asked for.

@@ -67,7 +67,7 @@ def api_server(*, broker_url: str, log_path: Path, **env: str) -> Iterator[str]:
     }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "briefroom.wsgi"],
+            [sys.executable, "-m", "tests.api.serve", "-c", "gunicorn.conf.py", "briefroom.wsgi"],
             cwd=ROOT,
             env=process_env,
             stdout=log,
