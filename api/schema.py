@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
@@ -47,7 +47,9 @@ class ApiAutoSchema(AutoSchema):
             schema["oneOf"] = [{"required": list(names)} for names in alternatives]
         return schema
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         responses.setdefault("414", {"description": URI_TOO_LONG})
         return responses

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import (
+    IF_MATCH,
     MAX_ID,
     MAX_POSITIVE_INT,
     PUBLIC,
@@ -120,12 +121,12 @@ class EntryListApi(ApiView):
         return Response(entries_data(request, visible_issue_plain(request, pk)))
 
     @extend_schema(
-        parameters=[ISSUE_ID],
+        parameters=[ISSUE_ID, IF_MATCH],
         request=EntryAddInput,
         responses={
             201: OpenApiResponse(EntryOutput, description="Added."),
             200: OpenApiResponse(EntryOutput, description="The article was already in the issue."),
-            **errors(*WRITE_ERRORS, 409),
+            **errors(*WRITE_ERRORS, 409, 412),
         },
     )
     def post(self, request: Request, pk: str) -> Response:
@@ -180,9 +181,9 @@ class EntryDetailApi(ApiView):
         return Response(EntryOutput(entry, context={"request": request}).data)
 
     @extend_schema(
-        parameters=[ISSUE_ID, ENTRY_ID],
+        parameters=[ISSUE_ID, ENTRY_ID, IF_MATCH],
         request=EntryUpdateInput,
-        responses={200: EntryOutput, **errors(*WRITE_ERRORS)},
+        responses={200: EntryOutput, **errors(*WRITE_ERRORS, 412)},
     )
     def patch(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
@@ -193,8 +194,8 @@ class EntryDetailApi(ApiView):
         return Response(EntryOutput(entry, context={"request": request}).data)
 
     @extend_schema(
-        parameters=[ISSUE_ID, ENTRY_ID],
-        responses={204: OpenApiResponse(description="Removed."), **errors(*WRITE_ERRORS, 409)},
+        parameters=[ISSUE_ID, ENTRY_ID, IF_MATCH],
+        responses={204: OpenApiResponse(description="Removed."), **errors(*WRITE_ERRORS, 409, 412)},
     )
     def delete(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
@@ -215,9 +216,9 @@ class EntryMoveApi(ApiView):
         position = serializers.IntegerField(required=False, min_value=1, max_value=MAX_POSITIVE_INT)
 
     @extend_schema(
-        parameters=[ISSUE_ID, ENTRY_ID],
+        parameters=[ISSUE_ID, ENTRY_ID, IF_MATCH],
         request=EntryMoveInput,
-        responses={200: EntryOutput, **errors(*WRITE_ERRORS, 409)},
+        responses={200: EntryOutput, **errors(*WRITE_ERRORS, 409, 412)},
     )
     def post(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
@@ -254,9 +255,9 @@ class EntryReorderApi(ApiView):
             return value
 
     @extend_schema(
-        parameters=[ISSUE_ID],
+        parameters=[ISSUE_ID, IF_MATCH],
         request=EntryReorderInput,
-        responses={200: IssueEntriesOutput, **errors(*WRITE_ERRORS, 409)},
+        responses={200: IssueEntriesOutput, **errors(*WRITE_ERRORS, 409, 412)},
     )
     def post(self, request: Request, pk: str) -> Response:
         issue = visible_issue_plain(request, pk)
