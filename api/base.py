@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from django.http import HttpRequest, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, permissions
@@ -16,6 +20,7 @@ from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateTh
 from rest_framework.views import APIView
 
 from api.errors import BadRequest, exception_handler
+from api.language import negotiated_language
 from api.pagination import PageNumber
 from api.schema import PUBLIC, ApiAutoSchema
 from api.serializers import ErrorOutput
@@ -78,6 +83,20 @@ class ApiMixin:
     def get_exception_handler(self):
         return exception_handler
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Answer in one language, DRF's messages and the API's own alike."""
+        language = negotiated_language(request)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            # Render while the language is active: lazy messages are read when rendered.
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
+        if response.status_code >= 400 or request.method not in ("GET", "HEAD"):
+            # Only these carry messages; reads stay one cached copy for every language.
+            response.headers["Content-Language"] = language
+            patch_vary_headers(response, ["Accept-Language"])
+        return response
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         # No parameter of the API takes a list: a repeated one is a mistake, not "the last".
@@ -103,9 +122,17 @@ def parse_id(value: str, name: str = "id", maximum: int = MAX_ID) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise BadRequest(f"{name} must be a positive integer, not {value[:40]!r}") from None
+        raise BadRequest(
+            _("{name} must be a positive integer, not {value!r}").format(
+                name=name, value=value[:40]
+            )
+        ) from None
     if number < 1 or number > maximum:
-        raise BadRequest(f"{name} must be a positive integer no larger than {maximum}")
+        raise BadRequest(
+            _("{name} must be a positive integer no larger than {maximum}").format(
+                name=name, maximum=maximum
+            )
+        )
     return number
 
 

@@ -38,6 +38,7 @@ from sources.models import Source
 
 ARTICLE_ID = id_parameter("id", "The article's id.")
 MAX_BULK_URLS = 100
+UNUSABLE_URL = _("not a usable URL: {reason}")
 
 
 def tags_or_conflict(names: list[str]) -> list[Tag]:
@@ -52,7 +53,7 @@ def tags_or_conflict(names: list[str]) -> list[Tag]:
 def visible_article(request: Request, pk: str) -> Article:
     article = articles_visible_to(request.user).filter(pk=parse_id(pk)).first()
     if article is None:
-        raise NotFound("No such article.")
+        raise NotFound(_("No such article."))
     return article
 
 
@@ -68,9 +69,9 @@ class UrlInput(serializers.Serializer):
         try:
             canonical = canonicalize_url(value)
         except ValueError as exc:  # InvalidURL, or urlsplit's own complaint about a bad host
-            raise serializers.ValidationError(f"not a usable URL: {exc}") from None
+            raise serializers.ValidationError(UNUSABLE_URL.format(reason=exc)) from None
         if len(canonical) > 2048:
-            raise serializers.ValidationError("URL is longer than 2048 characters")
+            raise serializers.ValidationError(_("URL is longer than 2048 characters"))
         return value
 
 
@@ -187,7 +188,7 @@ class ArticleBulkCreateApi(ApiView):
             canonicalize_url(text)
             return services.articles_add_from_text(text=text, by=request.user)[0]
         except ValueError as exc:
-            return services.AddResult(url=url, error=f"not a usable URL: {exc}")
+            return services.AddResult(url=url, error=UNUSABLE_URL.format(reason=exc))
 
 
 class RelatedLinkInput(serializers.Serializer):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -86,7 +87,7 @@ class DigestIssueListApi(ApiListView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not Digest.objects.filter(slug=kwargs["slug"]).exists():
-            raise NotFound("No such digest.")
+            raise NotFound(_("No such digest."))
         return super().get(request, *args, **kwargs)
 
 
@@ -107,7 +108,9 @@ def source_save(data: SourceInput) -> Source:
         with transaction.atomic():
             return data.save()
     except IntegrityError:
-        raise Conflict("another source already has this name (for its kind) or WeChat id") from None
+        raise Conflict(
+            _("another source already has this name (for its kind) or WeChat id")
+        ) from None
 
 
 class SourceListApi(ApiListView):
@@ -140,7 +143,7 @@ class SourceDetailApi(ApiView):
     def source(self, pk: str) -> Source:
         source = Source.objects.filter(pk=parse_id(pk)).first()
         if source is None:
-            raise NotFound("No such source.")
+            raise NotFound(_("No such source."))
         return source
 
     @extend_schema(parameters=[ID], responses={200: SourceOutput, **errors(*AUTH_READ_ERRORS)})
@@ -187,7 +190,7 @@ class TagListApi(ApiListView):
         existed = Tag.objects.filter(name__iexact=name).exists()
         tags = tags_or_conflict([name])
         if not tags:
-            raise serializers.ValidationError({"name": ["a tag needs a name"]})
+            raise serializers.ValidationError({"name": [_("a tag needs a name")]})
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return Response(TagOutput(tags[0], context={"request": request}).data, status=code)
 
@@ -200,5 +203,5 @@ class TagDetailApi(ApiView):
     def get(self, request: Request, pk: str) -> Response:
         tag = Tag.objects.filter(pk=parse_id(pk)).first()
         if tag is None:
-            raise NotFound("No such tag.")
+            raise NotFound(_("No such tag."))
         return Response(TagOutput(tag, context={"request": request}).data)

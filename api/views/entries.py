@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -27,6 +28,7 @@ from api.base import (
 from api.errors import Conflict
 from api.fields import Text, UniqueList
 from api.selectors import issues_visible_to
+from api.views.articles import UNUSABLE_URL
 from api.views.issues import ISSUE_ID
 from articles import services as article_services
 from articles.models import Article
@@ -48,7 +50,7 @@ SECTION_HELP = "`main` (the numbered list) or `others` (the closing list of link
 def visible_issue_plain(request: Request, pk: str) -> Issue:
     issue = issues_visible_to(request.user).filter(pk=parse_id(pk)).first()
     if issue is None:
-        raise NotFound("No such issue.")
+        raise NotFound(_("No such issue."))
     return issue
 
 
@@ -57,7 +59,7 @@ def issue_entry(request: Request, pk: str, entry_id: str) -> Entry:
     entries: QuerySet[Entry] = entries_queryset().select_related("issue__digest")
     entry = entries.filter(issue=issue, pk=parse_id(entry_id, "entry_id")).first()
     if entry is None:
-        raise NotFound("No such entry in this issue.")
+        raise NotFound(_("No such entry in this issue."))
     before = Q(position__lt=entry.position) | Q(position=entry.position, pk__lt=entry.pk)
     siblings = Entry.objects.filter(issue=issue, section=entry.section)
     entry.number_in_section = siblings.filter(before).count() + 1
@@ -74,8 +76,10 @@ def check_position_free(issue: Issue, position: int | None, entry: Entry | None 
     holder = taken.values_list("pk", flat=True).first()
     if holder is not None:
         raise Conflict(
-            f"position {position} is taken by entry {holder}; "
-            "reorder the entries to change several positions at once"
+            _(
+                "position {position} is taken by entry {entry}; "
+                "reorder the entries to change several positions at once"
+            ).format(position=position, entry=holder)
         )
 
 
@@ -109,7 +113,7 @@ class EntryListApi(ApiView):
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("article" in attrs) == ("url" in attrs):
-                raise serializers.ValidationError("give either `article` or `url`, not both")
+                raise serializers.ValidationError(_("give either `article` or `url`, not both"))
             return attrs
 
     @extend_schema(
@@ -153,14 +157,14 @@ class EntryListApi(ApiView):
         if "article" in values:
             article = Article.objects.filter(pk=values["article"]).first()
             if article is None:
-                raise NotFound("No such article.")
+                raise NotFound(_("No such article."))
             return article
         if not request.user.has_perm("articles.add_article"):
-            raise PermissionDenied("adding an article by URL needs the add_article permission")
+            raise PermissionDenied(_("adding an article by URL needs the add_article permission"))
         try:
-            article, _ = article_services.article_create(url=values["url"], by=request.user)
+            article, _created = article_services.article_create(url=values["url"], by=request.user)
         except ValueError as exc:  # InvalidURL, or urlsplit's own complaint about a bad host
-            raise serializers.ValidationError({"url": [f"not a usable URL: {exc}"]}) from None
+            raise serializers.ValidationError({"url": [UNUSABLE_URL.format(reason=exc)]}) from None
         return article
 
 
@@ -250,7 +254,9 @@ class EntryReorderApi(ApiView):
             repeated = sorted(i for i, n in Counter(value).items() if n > 1)
             if repeated:
                 raise serializers.ValidationError(
-                    f"entries listed more than once: {', '.join(map(str, repeated))}"
+                    _("entries listed more than once: {ids}").format(
+                        ids=", ".join(map(str, repeated))
+                    )
                 )
             return value
 

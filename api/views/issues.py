@@ -57,7 +57,7 @@ def visible_issue(request: Request, pk: str) -> Issue:
     """The issue if this client may see it; drafts are a 404 to outsiders, not a 403."""
     issue = issue_with_version(issues_visible_to(request.user), pk=parse_id(pk))
     if issue is None:
-        raise NotFound("No such issue.")
+        raise NotFound(_("No such issue."))
     return issue
 
 
@@ -122,11 +122,11 @@ class IssueListApi(ApiListView):
         values = dict(data.validated_data)
         digest = Digest.objects.filter(slug=values.pop("digest")).first()
         if digest is None:
-            raise NotFound("No such digest.")
+            raise NotFound(_("No such digest."))
         if "number" not in values:
             issue_date = values.get("issue_date") or timezone.localdate()
             if services.next_issue_number(digest=digest, issue_date=issue_date) > MAX_POSITIVE_INT:
-                raise Conflict("the digest has no issue number left for this date")
+                raise Conflict(_("the digest has no issue number left for this date"))
         try:
             issue = services.issue_create(digest=digest, **values, by=request.user)
         except services.IssueError as exc:
@@ -192,7 +192,7 @@ class DigestIssueDetailApi(ApiView):
             number=parse_id(number, "number", MAX_POSITIVE_INT),
         )
         if issue is None:
-            raise NotFound("No such issue.")
+            raise NotFound(_("No such issue."))
         return issue_detail_response(request, issue)
 
 

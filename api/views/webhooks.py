@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -85,7 +86,7 @@ class WebhookInput(serializers.Serializer):
 def subscription_or_404(pk: str) -> WebhookSubscription:
     subscription = WebhookSubscription.objects.filter(pk=parse_id(pk)).first()
     if subscription is None:
-        raise NotFound("No such webhook subscription.")
+        raise NotFound(_("No such webhook subscription."))
     return subscription
 
 
