@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/briefroom_$(CHECKOUT_ID)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check format services migrate demo bench lock compose-check backup
+.PHONY: install run test check format services migrate demo bench lock compose-check backup schema
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ check: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Regenerate the committed OpenAPI schema after changing the API (a test compares the two).
+schema: install
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -14,7 +15,7 @@ class Conflict(exceptions.APIException):
     """The request is valid but the resource's state forbids it (e.g. a published issue)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The resource's current state does not allow this."
+    default_detail = _("The resource's current state does not allow this.")
     default_code = "conflict"
 
 
@@ -22,7 +23,7 @@ class BadRequest(exceptions.APIException):
     """Input that is well-formed but cannot be used, with a reason."""
 
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Invalid request."
+    default_detail = _("Invalid request.")
     default_code = "invalid"
 
 
@@ -40,7 +41,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def error_body(exc: Exception, data: Any) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         fields, messages = _split_validation(data)
-        message = "; ".join(messages) if messages else "Invalid input."
+        message = "; ".join(messages) if messages else str(_("Invalid input."))
         return {"code": "invalid", "message": message, "fields": fields}
     code = "error"
     if isinstance(exc, exceptions.APIException):

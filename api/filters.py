@@ -6,6 +6,7 @@ import datetime as dt
 
 import django_filters as filters
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from articles.models import Article
@@ -21,7 +22,7 @@ class DateTimeRangeFilter(filters.IsoDateTimeFromToRangeFilter):
             try:
                 value = slice(_utc(value.start), _utc(value.stop))
             except OverflowError:
-                raise ValidationError({self.field_name: ["date out of range"]}) from None
+                raise ValidationError({self.field_name: [_("date out of range")]}) from None
         return super().filter(qs, value)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
@@ -29,9 +30,13 @@ class PageNumber(PageNumberPagination):
         try:
             value = int(raw)
         except ValueError:
-            raise BadRequest(f"{name} must be a whole number, not {raw[:40]!r}") from None
+            raise BadRequest(
+                _("{name} must be a whole number, not {value!r}").format(name=name, value=raw[:40])
+            ) from None
         if not 1 <= value <= maximum:
-            raise BadRequest(f"{name} must be between 1 and {maximum}")
+            raise BadRequest(
+                _("{name} must be between 1 and {maximum}").format(name=name, maximum=maximum)
+            )
 
     def get_schema_operation_parameters(self, view) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

@@ -78,5 +78,6 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", root.NotFoundApi.as_view(), name="not-found"),
+    # Any path at all, newlines included, gets the API's JSON 404.
+    re_path(r"^[\s\S]*$", root.NotFoundApi.as_view(), name="not-found"),
 ]

@@ -25,6 +25,8 @@ from digest.selectors import IssueContent, entries_queryset
 from sources.models import Source
 
 SCHEMA_VERSION = 1
+# URLs as people gave them: their hosts may be international (an IRI), not only ASCII.
+PASTED_URL_HELP = "A URL as given; its host may be non-ASCII."
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -125,6 +127,8 @@ class TagOutput(serializers.ModelSerializer):
 
 
 class RelatedLinkOutput(serializers.ModelSerializer):
+    url = serializers.CharField(help_text=PASTED_URL_HELP)
+
     class Meta:
         model = RelatedLink
         fields = ["label", "url"]
@@ -135,7 +139,7 @@ class ImageOutput(serializers.Serializer):
 
     url = serializers.URLField(allow_null=True, help_text="The stored file, if downloaded.")
     thumbnail_url = serializers.URLField(allow_null=True)
-    origin_url = serializers.URLField(allow_null=True, help_text="Where the image was found.")
+    origin_url = serializers.CharField(allow_null=True, help_text="Where the image was found.")
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     alt = serializers.CharField(allow_blank=True)
@@ -202,6 +206,8 @@ class ArticleSummaryOutput(serializers.ModelSerializer):
 
 class ArticleOutput(ArticleSummaryOutput):
     """An article with its fetching state and the fields an editor took over."""
+
+    submitted_url = serializers.CharField(help_text=PASTED_URL_HELP)
 
     class Meta(ArticleSummaryOutput.Meta):
         fields = [

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator as DjangoPaginator
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -23,23 +25,35 @@ from api.base import (
     id_parameter,
     parse_id,
 )
+from api.errors import Conflict
+from api.fields import Text, Url
 from api.filters import ArticleFilter
 from api.pagination import PageNumber
 from api.selectors import articles_visible_to, can_see_all_articles, published_article_count
 from articles import services
 from articles.canonical import canonicalize_url
-from articles.models import Article
+from articles.models import Article, Tag
 from digest.representation import ArticleOutput
 from sources.models import Source
 
 ARTICLE_ID = id_parameter("id", "The article's id.")
 MAX_BULK_URLS = 100
+UNUSABLE_URL = _("not a usable URL: {reason}")
+
+
+def tags_or_conflict(names: list[str]) -> list[Tag]:
+    """The tags of these names, made if new; a name whose slug another tag has is a 409."""
+    try:
+        with transaction.atomic():
+            return services.tags_from_names(names)
+    except IntegrityError:
+        raise Conflict(_("another tag already has the web address (slug) of this name")) from None
 
 
 def visible_article(request: Request, pk: str) -> Article:
     article = articles_visible_to(request.user).filter(pk=parse_id(pk)).first()
     if article is None:
-        raise NotFound("No such article.")
+        raise NotFound(_("No such article."))
     return article
 
 
@@ -49,15 +63,15 @@ def article_data(request: Request, article: Article) -> dict[str, Any]:
 
 
 class UrlInput(serializers.Serializer):
-    url = serializers.CharField(max_length=2048, help_text="Any http(s) URL; variants are merged.")
+    url = Text(max_length=2048, help_text="Any http(s) URL; variants are merged.")
 
     def validate_url(self, value: str) -> str:
         try:
             canonical = canonicalize_url(value)
         except ValueError as exc:  # InvalidURL, or urlsplit's own complaint about a bad host
-            raise serializers.ValidationError(f"not a usable URL: {exc}") from None
+            raise serializers.ValidationError(UNUSABLE_URL.format(reason=exc)) from None
         if len(canonical) > 2048:
-            raise serializers.ValidationError("URL is longer than 2048 characters")
+            raise serializers.ValidationError(_("URL is longer than 2048 characters"))
         return value
 
 
@@ -137,8 +151,8 @@ class ArticleBulkCreateApi(ApiView):
 
     class ArticleBulkInput(serializers.Serializer):
         urls = serializers.ListField(
-            child=serializers.CharField(max_length=4096),
-            allow_empty=False,
+            child=Text(max_length=4096),
+            min_length=1,
             max_length=MAX_BULK_URLS,
         )
 
@@ -174,14 +188,14 @@ class ArticleBulkCreateApi(ApiView):
             canonicalize_url(text)
             return services.articles_add_from_text(text=text, by=request.user)[0]
         except ValueError as exc:
-            return services.AddResult(url=url, error=f"not a usable URL: {exc}")
+            return services.AddResult(url=url, error=UNUSABLE_URL.format(reason=exc))
 
 
 class RelatedLinkInput(serializers.Serializer):
     # Declared fields leave the class body (SerializerMetaclass collects them), so a field
     # may share a name with a Field attribute such as `label` or `source`.
-    label = serializers.CharField(max_length=100)  # type: ignore[assignment]
-    url = serializers.URLField(max_length=2048)
+    label = Text(max_length=100)  # type: ignore[assignment]
+    url = Url(max_length=2048)
 
 
 class ArticleDetailApi(ApiView):
@@ -190,17 +204,17 @@ class ArticleDetailApi(ApiView):
     perms = {"GET": PUBLIC, "PATCH": "articles.change_article"}
 
     class ArticleUpdateInput(serializers.Serializer):
-        title = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        author = serializers.CharField(required=False, allow_blank=True, max_length=300)
-        summary = serializers.CharField(required=False, allow_blank=True)
-        image_url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
-        image_alt = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        title = Text(required=False, allow_blank=True, max_length=500)
+        author = Text(required=False, allow_blank=True, max_length=300)
+        summary = Text(required=False, allow_blank=True)
+        image_url = Url(required=False, allow_blank=True, max_length=2048)
+        image_alt = Text(required=False, allow_blank=True, max_length=300)
         published_at = serializers.DateTimeField(required=False, allow_null=True)
         source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a field name
             required=False, allow_null=True, queryset=Source.objects.all()
         )
         tags = serializers.ListField(
-            child=serializers.CharField(max_length=64), required=False, max_length=50,
+            child=Text(max_length=64), required=False, max_length=50,
             help_text="Tag names; unknown ones are created.",
         )  # fmt: skip
         links = RelatedLinkInput(  # type: ignore[call-arg]  # many=True takes list kwargs
@@ -215,11 +229,14 @@ class ArticleDetailApi(ApiView):
     @extend_schema(
         parameters=[ARTICLE_ID],
         request=ArticleUpdateInput,
-        responses={200: ArticleOutput, **errors(*WRITE_ERRORS)},
+        responses={200: ArticleOutput, **errors(*WRITE_ERRORS, 409)},
     )
+    @transaction.atomic
     def patch(self, request: Request, pk: str) -> Response:
         article = visible_article(request, pk)
-        data = self.ArticleUpdateInput(data=request.data, partial=True)
+        # Every field is optional already; `partial` would also waive the required fields
+        # of each related link.
+        data = self.ArticleUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         links = values.pop("links", None)
@@ -229,7 +246,7 @@ class ArticleDetailApi(ApiView):
             pairs = [(link["label"], link["url"]) for link in links]
             services.article_set_links(article=article, links=pairs)
         if tags is not None:
-            article.tags.set(services.tags_from_names(tags))
+            article.tags.set(tags_or_conflict(tags))
         return Response(article_data(request, article))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -26,6 +26,7 @@ from api.base import (
     parse_id,
 )
 from api.errors import Conflict
+from api.fields import StrictModelSerializer, Text
 from api.filters import IssueFilter, SourceFilter
 from api.selectors import issues_visible_to
 from articles.models import Tag
@@ -40,7 +41,9 @@ from digest.representation import (
 from sources.models import Source
 
 AUTH_READ_ERRORS = (400, 401, 403, 404, 429)
-SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)
+SLUG = OpenApiParameter(
+    "slug", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, OpenApiParameter.PATH
+)
 
 
 class DigestListApi(ApiListView):
@@ -84,16 +87,19 @@ class DigestIssueListApi(ApiListView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not Digest.objects.filter(slug=kwargs["slug"]).exists():
-            raise NotFound("No such digest.")
+            raise NotFound(_("No such digest."))
         return super().get(request, *args, **kwargs)
 
 
-class SourceInput(serializers.ModelSerializer):
+class SourceInput(StrictModelSerializer):
     kind = SourceKindField(required=False)
 
     class Meta:
         model = Source
         fields = ["name", "kind", "homepage", "description", "wechat_biz", "domain"]
+        # A clash with another source is the database's to find, under the lock of the
+        # insert, and a 409 (source_save), not a racy 400 from a look-up before it.
+        validators: list = []
 
 
 def source_save(data: SourceInput) -> Source:
@@ -102,7 +108,9 @@ def source_save(data: SourceInput) -> Source:
         with transaction.atomic():
             return data.save()
     except IntegrityError:
-        raise Conflict("another source already has this name (for its kind) or WeChat id") from None
+        raise Conflict(
+            _("another source already has this name (for its kind) or WeChat id")
+        ) from None
 
 
 class SourceListApi(ApiListView):
@@ -135,7 +143,7 @@ class SourceDetailApi(ApiView):
     def source(self, pk: str) -> Source:
         source = Source.objects.filter(pk=parse_id(pk)).first()
         if source is None:
-            raise NotFound("No such source.")
+            raise NotFound(_("No such source."))
         return source
 
     @extend_schema(parameters=[ID], responses={200: SourceOutput, **errors(*AUTH_READ_ERRORS)})
@@ -163,25 +171,26 @@ class TagListApi(ApiListView):
     ordering = ["name"]
 
     class TagCreateInput(serializers.Serializer):
-        name = serializers.CharField(max_length=64)
+        name = Text(max_length=64)
 
     @extend_schema(responses={200: TagOutput(many=True), **errors(*AUTH_READ_ERRORS)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request=TagCreateInput, responses={201: TagOutput, 200: TagOutput, **errors(*WRITE_ERRORS)}
+        request=TagCreateInput,
+        responses={201: TagOutput, 200: TagOutput, **errors(*WRITE_ERRORS, 409)},
     )
     def post(self, request: Request) -> Response:
-        from articles.services import tags_from_names
+        from api.views.articles import tags_or_conflict
 
         data = self.TagCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         name = data.validated_data["name"].strip()
         existed = Tag.objects.filter(name__iexact=name).exists()
-        tags = tags_from_names([name])
+        tags = tags_or_conflict([name])
         if not tags:
-            raise serializers.ValidationError({"name": ["a tag needs a name"]})
+            raise serializers.ValidationError({"name": [_("a tag needs a name")]})
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return Response(TagOutput(tags[0], context={"request": request}).data, status=code)
 
@@ -194,5 +203,5 @@ class TagDetailApi(ApiView):
     def get(self, request: Request, pk: str) -> Response:
         tag = Tag.objects.filter(pk=parse_id(pk)).first()
         if tag is None:
-            raise NotFound("No such tag.")
+            raise NotFound(_("No such tag."))
         return Response(TagOutput(tag, context={"request": request}).data)

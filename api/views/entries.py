@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -13,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import (
+    IF_MATCH,
     MAX_ID,
     MAX_POSITIVE_INT,
     PUBLIC,
@@ -23,8 +25,10 @@ from api.base import (
     id_parameter,
     parse_id,
 )
-from api.errors import BadRequest, Conflict
+from api.errors import Conflict
+from api.fields import Text, UniqueList
 from api.selectors import issues_visible_to
+from api.views.articles import UNUSABLE_URL
 from api.views.issues import ISSUE_ID
 from articles import services as article_services
 from articles.models import Article
@@ -46,7 +50,7 @@ SECTION_HELP = "`main` (the numbered list) or `others` (the closing list of link
 def visible_issue_plain(request: Request, pk: str) -> Issue:
     issue = issues_visible_to(request.user).filter(pk=parse_id(pk)).first()
     if issue is None:
-        raise NotFound("No such issue.")
+        raise NotFound(_("No such issue."))
     return issue
 
 
@@ -55,7 +59,7 @@ def issue_entry(request: Request, pk: str, entry_id: str) -> Entry:
     entries: QuerySet[Entry] = entries_queryset().select_related("issue__digest")
     entry = entries.filter(issue=issue, pk=parse_id(entry_id, "entry_id")).first()
     if entry is None:
-        raise NotFound("No such entry in this issue.")
+        raise NotFound(_("No such entry in this issue."))
     before = Q(position__lt=entry.position) | Q(position=entry.position, pk__lt=entry.pk)
     siblings = Entry.objects.filter(issue=issue, section=entry.section)
     entry.number_in_section = siblings.filter(before).count() + 1
@@ -71,9 +75,11 @@ def check_position_free(issue: Issue, position: int | None, entry: Entry | None 
         taken = taken.exclude(pk=entry.pk)
     holder = taken.values_list("pk", flat=True).first()
     if holder is not None:
-        raise BadRequest(
-            f"position {position} is taken by entry {holder}; "
-            "reorder the entries to change several positions at once"
+        raise Conflict(
+            _(
+                "position {position} is taken by entry {entry}; "
+                "reorder the entries to change several positions at once"
+            ).format(position=position, entry=holder)
         )
 
 
@@ -89,10 +95,12 @@ class EntryListApi(ApiView):
     perms = {"GET": PUBLIC, "POST": CHANGE_ISSUE}
 
     class EntryAddInput(serializers.Serializer):
+        one_of_required = [["article"], ["url"]]
+
         article = serializers.IntegerField(
             required=False, min_value=1, max_value=MAX_ID, help_text="An existing article's id."
         )
-        url = serializers.CharField(
+        url = Text(
             required=False, max_length=2048, help_text="Or a URL: the article is found or created."
         )
         section = serializers.ChoiceField(
@@ -105,7 +113,7 @@ class EntryListApi(ApiView):
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("article" in attrs) == ("url" in attrs):
-                raise serializers.ValidationError("give either `article` or `url`, not both")
+                raise serializers.ValidationError(_("give either `article` or `url`, not both"))
             return attrs
 
     @extend_schema(
@@ -117,12 +125,12 @@ class EntryListApi(ApiView):
         return Response(entries_data(request, visible_issue_plain(request, pk)))
 
     @extend_schema(
-        parameters=[ISSUE_ID],
+        parameters=[ISSUE_ID, IF_MATCH],
         request=EntryAddInput,
         responses={
             201: OpenApiResponse(EntryOutput, description="Added."),
             200: OpenApiResponse(EntryOutput, description="The article was already in the issue."),
-            **errors(*WRITE_ERRORS),
+            **errors(*WRITE_ERRORS, 409, 412),
         },
     )
     def post(self, request: Request, pk: str) -> Response:
@@ -140,7 +148,7 @@ class EntryListApi(ApiView):
                 position=values.get("position"),
             )
         except services.IssueError as exc:
-            raise BadRequest(str(exc)) from None
+            raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, str(entry.pk))
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(EntryOutput(entry, context={"request": request}).data, status=code)
@@ -149,14 +157,14 @@ class EntryListApi(ApiView):
         if "article" in values:
             article = Article.objects.filter(pk=values["article"]).first()
             if article is None:
-                raise serializers.ValidationError({"article": ["no article with this id"]})
+                raise NotFound(_("No such article."))
             return article
         if not request.user.has_perm("articles.add_article"):
-            raise PermissionDenied("adding an article by URL needs the add_article permission")
+            raise PermissionDenied(_("adding an article by URL needs the add_article permission"))
         try:
-            article, _ = article_services.article_create(url=values["url"], by=request.user)
+            article, _created = article_services.article_create(url=values["url"], by=request.user)
         except ValueError as exc:  # InvalidURL, or urlsplit's own complaint about a bad host
-            raise serializers.ValidationError({"url": [f"not a usable URL: {exc}"]}) from None
+            raise serializers.ValidationError({"url": [UNUSABLE_URL.format(reason=exc)]}) from None
         return article
 
 
@@ -166,8 +174,8 @@ class EntryDetailApi(ApiView):
     perms = {"GET": PUBLIC, "PATCH": CHANGE_ISSUE, "DELETE": CHANGE_ISSUE}
 
     class EntryUpdateInput(serializers.Serializer):
-        title_override = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        summary_override = serializers.CharField(required=False, allow_blank=True)
+        title_override = Text(required=False, allow_blank=True, max_length=500)
+        summary_override = Text(required=False, allow_blank=True)
 
     @extend_schema(
         parameters=[ISSUE_ID, ENTRY_ID], responses={200: EntryOutput, **errors(*READ_ERRORS)}
@@ -177,21 +185,21 @@ class EntryDetailApi(ApiView):
         return Response(EntryOutput(entry, context={"request": request}).data)
 
     @extend_schema(
-        parameters=[ISSUE_ID, ENTRY_ID],
+        parameters=[ISSUE_ID, ENTRY_ID, IF_MATCH],
         request=EntryUpdateInput,
-        responses={200: EntryOutput, **errors(*WRITE_ERRORS)},
+        responses={200: EntryOutput, **errors(*WRITE_ERRORS, 412)},
     )
     def patch(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
-        data = self.EntryUpdateInput(data=request.data, partial=True)
+        data = self.EntryUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.entry_update(entry=entry, data=data.validated_data)
         entry = issue_entry(request, pk, entry_id)
         return Response(EntryOutput(entry, context={"request": request}).data)
 
     @extend_schema(
-        parameters=[ISSUE_ID, ENTRY_ID],
-        responses={204: OpenApiResponse(description="Removed."), **errors(*WRITE_ERRORS, 409)},
+        parameters=[ISSUE_ID, ENTRY_ID, IF_MATCH],
+        responses={204: OpenApiResponse(description="Removed."), **errors(*WRITE_ERRORS, 409, 412)},
     )
     def delete(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
@@ -212,9 +220,9 @@ class EntryMoveApi(ApiView):
         position = serializers.IntegerField(required=False, min_value=1, max_value=MAX_POSITIVE_INT)
 
     @extend_schema(
-        parameters=[ISSUE_ID, ENTRY_ID],
+        parameters=[ISSUE_ID, ENTRY_ID, IF_MATCH],
         request=EntryMoveInput,
-        responses={200: EntryOutput, **errors(*WRITE_ERRORS)},
+        responses={200: EntryOutput, **errors(*WRITE_ERRORS, 409, 412)},
     )
     def post(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
@@ -224,7 +232,7 @@ class EntryMoveApi(ApiView):
         try:
             services.entry_move(entry=entry, **data.validated_data)
         except services.IssueError as exc:
-            raise BadRequest(str(exc)) from None
+            raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, entry_id)
         return Response(EntryOutput(entry, context={"request": request}).data)
 
@@ -235,9 +243,9 @@ class EntryReorderApi(ApiView):
     perms = {"POST": CHANGE_ISSUE}
 
     class EntryReorderInput(serializers.Serializer):
-        entries = serializers.ListField(
+        entries = UniqueList(
             child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-            allow_empty=False,
+            min_length=1,
             max_length=1000,
             help_text="Every entry id of the issue, once each, in the new order.",
         )
@@ -246,14 +254,16 @@ class EntryReorderApi(ApiView):
             repeated = sorted(i for i, n in Counter(value).items() if n > 1)
             if repeated:
                 raise serializers.ValidationError(
-                    f"entries listed more than once: {', '.join(map(str, repeated))}"
+                    _("entries listed more than once: {ids}").format(
+                        ids=", ".join(map(str, repeated))
+                    )
                 )
             return value
 
     @extend_schema(
-        parameters=[ISSUE_ID],
+        parameters=[ISSUE_ID, IF_MATCH],
         request=EntryReorderInput,
-        responses={200: IssueEntriesOutput, **errors(*WRITE_ERRORS)},
+        responses={200: IssueEntriesOutput, **errors(*WRITE_ERRORS, 409, 412)},
     )
     def post(self, request: Request, pk: str) -> Response:
         issue = visible_issue_plain(request, pk)
@@ -262,5 +272,6 @@ class EntryReorderApi(ApiView):
         try:
             services.entries_reorder(issue=issue, entry_ids=data.validated_data["entries"])
         except services.IssueError as exc:
-            raise BadRequest(str(exc)) from None
+            # The list names other entries than the issue has now: a stale view of it.
+            raise Conflict(str(exc)) from None
         return Response(entries_data(request, issue))

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBase
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, status
@@ -16,9 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import (
+    IF_MATCH,
     MAX_POSITIVE_INT,
     PUBLIC,
     READ_ERRORS,
+    VALIDATORS,
     WRITE_ERRORS,
     ApiListView,
     ApiView,
@@ -27,6 +31,7 @@ from api.base import (
     parse_id,
 )
 from api.errors import BadRequest, Conflict
+from api.fields import Text
 from api.filters import IssueFilter
 from api.selectors import (
     issue_detail_cached,
@@ -52,7 +57,7 @@ def visible_issue(request: Request, pk: str) -> Issue:
     """The issue if this client may see it; drafts are a 404 to outsiders, not a 403."""
     issue = issue_with_version(issues_visible_to(request.user), pk=parse_id(pk))
     if issue is None:
-        raise NotFound("No such issue.")
+        raise NotFound(_("No such issue."))
     return issue
 
 
@@ -60,9 +65,13 @@ def issue_detail_response(request: Request, issue: Issue) -> HttpResponseBase:
     """The issue's detail with validators; a 304 when the client's copy is current."""
     etag = f'"{issue_etag(issue)}"'
     last_modified = int(issue_last_modified(issue).timestamp())
-    response: HttpResponseBase | None = get_conditional_response(
-        request._request, etag=etag, last_modified=last_modified
-    )
+    response: HttpResponseBase | None = None
+    # Only a read is answered from the client's validators: after a write they name the
+    # version the client saw before it, which this new version never matches.
+    if request.method in ("GET", "HEAD"):
+        response = get_conditional_response(
+            request._request, etag=etag, last_modified=last_modified
+        )
     if response is None:
         response = Response(issue_detail_cached(issue, request=request))
     response["ETag"] = etag
@@ -84,14 +93,14 @@ class IssueListApi(ApiListView):
     ordering = ["-issue_date", "-number"]
 
     class IssueCreateInput(serializers.Serializer):
-        digest = serializers.SlugRelatedField(slug_field="slug", queryset=Digest.objects.all())
+        digest = Text(max_length=100, help_text="The digest's slug.")
         number = serializers.IntegerField(
             required=False, min_value=1, max_value=MAX_POSITIVE_INT,
             help_text="Leave out to take the digest's next number.",
         )  # fmt: skip
         issue_date = serializers.DateField(required=False)
-        title = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
-        intro = serializers.CharField(
+        title = Text(required=False, default="", allow_blank=True, max_length=200)
+        intro = Text(
             required=False, allow_blank=True, help_text="Defaults to the digest's intro template."
         )
 
@@ -104,13 +113,22 @@ class IssueListApi(ApiListView):
 
     @extend_schema(
         request=IssueCreateInput,
+        parameters=VALIDATORS,
         responses={201: IssueDetailOutput, **errors(*WRITE_ERRORS, 409)},
     )
     def post(self, request: Request) -> HttpResponseBase:
         data = self.IssueCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        digest = Digest.objects.filter(slug=values.pop("digest")).first()
+        if digest is None:
+            raise NotFound(_("No such digest."))
+        if "number" not in values:
+            issue_date = values.get("issue_date") or timezone.localdate()
+            if services.next_issue_number(digest=digest, issue_date=issue_date) > MAX_POSITIVE_INT:
+                raise Conflict(_("the digest has no issue number left for this date"))
         try:
-            issue = services.issue_create(**data.validated_data, by=request.user)
+            issue = services.issue_create(digest=digest, **values, by=request.user)
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         response = issue_detail_response(request, visible_issue(request, str(issue.pk)))
@@ -125,26 +143,26 @@ class IssueDetailApi(ApiView):
 
     class IssueUpdateInput(serializers.Serializer):
         number = serializers.IntegerField(required=False, min_value=1, max_value=MAX_POSITIVE_INT)
-        title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        title = Text(required=False, allow_blank=True, max_length=200)
         issue_date = serializers.DateField(required=False)
-        intro = serializers.CharField(required=False, allow_blank=True)
-        stats_override = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        intro = Text(required=False, allow_blank=True)
+        stats_override = Text(required=False, allow_blank=True, max_length=200)
 
     @extend_schema(
-        parameters=[ISSUE_ID, *CONDITIONAL],
+        parameters=[ISSUE_ID, *CONDITIONAL, *VALIDATORS],
         responses={200: IssueDetailOutput, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request: Request, pk: str) -> HttpResponseBase:
         return issue_detail_response(request, visible_issue(request, pk))
 
     @extend_schema(
-        parameters=[ISSUE_ID],
+        parameters=[ISSUE_ID, IF_MATCH, *VALIDATORS],
         request=IssueUpdateInput,
-        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 409)},
+        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 409, 412)},
     )
     def patch(self, request: Request, pk: str) -> HttpResponseBase:
         issue = visible_issue(request, pk)
-        data = self.IssueUpdateInput(data=request.data, partial=True)
+        data = self.IssueUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             services.issue_update(issue=issue, data=data.validated_data)
@@ -161,8 +179,9 @@ class DigestIssueDetailApi(ApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),
-            OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH),
+            id_parameter("number", "The issue's number in its digest.", MAX_POSITIVE_INT),
             *CONDITIONAL,
+            *VALIDATORS,
         ],
         responses={200: IssueDetailOutput, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
@@ -173,7 +192,7 @@ class DigestIssueDetailApi(ApiView):
             number=parse_id(number, "number", MAX_POSITIVE_INT),
         )
         if issue is None:
-            raise NotFound("No such issue.")
+            raise NotFound(_("No such issue."))
         return issue_detail_response(request, issue)
 
 
@@ -188,9 +207,9 @@ class IssuePublishApi(ApiView):
         )
 
     @extend_schema(
-        parameters=[ISSUE_ID],
+        parameters=[ISSUE_ID, IF_MATCH, *VALIDATORS],
         request=IssuePublishInput,
-        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 409)},
+        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 409, 412)},
     )
     def post(self, request: Request, pk: str) -> HttpResponseBase:
         issue = visible_issue(request, pk)
@@ -209,9 +228,9 @@ class IssueUnpublishApi(ApiView):
     perms = {"POST": "digest.publish_issue"}
 
     @extend_schema(
-        parameters=[ISSUE_ID],
+        parameters=[ISSUE_ID, IF_MATCH, *VALIDATORS],
         request=None,
-        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS)},
+        responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 412)},
     )
     def post(self, request: Request, pk: str) -> HttpResponseBase:
         issue = visible_issue(request, pk)
@@ -243,6 +262,9 @@ class JsonExportRenderer(ExportRenderer):
     format = ExportFormat.JSON.value
 
 
+FORMATS = ", ".join(ExportFormat.values)
+
+
 class IssueExportApi(ApiView):
     """The issue as a file: `?format=markdown` (default), `html` or `json`."""
 
@@ -270,20 +292,24 @@ class IssueExportApi(ApiView):
     )
     def get(self, request: Request, pk: str) -> HttpResponseBase:
         issue = visible_issue(request, pk)
+        download = request.query_params.getlist("download")
+        if not set(download) <= {"true", "false"}:
+            raise BadRequest(_("download must be true or false"))
         fmt = ExportFormat(request.accepted_renderer.format)
         response = Response(export_issue(issue, fmt), content_type=fmt.content_type)
-        if request.query_params.get("download") in ("1", "true"):
+        if "true" in download:
             response["Content-Disposition"] = (
                 f'attachment; filename="{export_filename(issue, fmt)}"'
             )
         return response
 
     def perform_content_negotiation(self, request: Request, force: bool = False):
+        if request.query_params.get("format") == "":
+            raise BadRequest(_("format must be one of {formats}").format(formats=FORMATS))
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
-            formats = ", ".join(ExportFormat.values)
-            raise BadRequest(f"format must be one of {formats}") from None
+            raise BadRequest(_("format must be one of {formats}").format(formats=FORMATS)) from None
 
     def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):
         # Errors keep the API's JSON error shape whatever export format was asked for.

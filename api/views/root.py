@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -41,6 +42,6 @@ class NotFoundApi(ApiView):
     schema = None
 
     def dispatch_not_found(self, request: Request, *args, **kwargs) -> Response:
-        raise NotFound("No API resource at this path; start at /api/v1/.")
+        raise NotFound(_("No API resource at this path; start at /api/v1/."))
 
     get = post = put = patch = delete = dispatch_not_found

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -13,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import WRITE_ERRORS, ApiListView, ApiView, errors, id_parameter, parse_id
-from digest.representation import LinkField, choice_field
+from api.fields import Text, Url
+from digest.representation import PASTED_URL_HELP, LinkField, choice_field
 from webhooks import services
 from webhooks.models import Event, WebhookDelivery, WebhookSubscription
 
@@ -32,6 +34,7 @@ class WebhookOutput(serializers.ModelSerializer):
     url = LinkField("webhook-detail")
     deliveries_url = LinkField("webhook-deliveries")
     events = serializers.ListField(child=EventField())
+    target_url = serializers.CharField(help_text=PASTED_URL_HELP)
 
     class Meta:
         model = WebhookSubscription
@@ -74,16 +77,16 @@ class WebhookDeliveryOutput(serializers.ModelSerializer):
 
 
 class WebhookInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    target_url = serializers.URLField(max_length=2048)
-    events = serializers.ListField(child=EventField(), allow_empty=False, max_length=10)
+    name = Text(max_length=100)
+    target_url = Url(max_length=2048)
+    events = serializers.ListField(child=EventField(), min_length=1, max_length=10)
     active = serializers.BooleanField(default=True)
 
 
 def subscription_or_404(pk: str) -> WebhookSubscription:
     subscription = WebhookSubscription.objects.filter(pk=parse_id(pk)).first()
     if subscription is None:
-        raise NotFound("No such webhook subscription.")
+        raise NotFound(_("No such webhook subscription."))
     return subscription
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -10,7 +11,9 @@ from rest_framework.test import APIClient
 
 from articles.models import RelatedLink
 from digest.models import Digest, Entry, Issue
+from tests.api.live import api_server, seed_newsroom
 from tests.factories import ArticleFactory, DigestFactory, contributor, editor
+from tests.support.worker import require_postgres
 
 HIGH_RATES = {"anon": "100000/min", "user": "100000/min"}
 
@@ -18,7 +21,12 @@ HIGH_RATES = {"anon": "100000/min", "user": "100000/min"}
 @pytest.fixture(autouse=True)
 def _api_settings(settings) -> None:
     """Generous throttles and an empty cache, so tests neither throttle nor see stale reads."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": HIGH_RATES}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": HIGH_RATES,
+        # The API reads JSON bodies only.
+        "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    }
     settings.SITE_URL = "https://briefroom.example"
     cache.clear()
 
@@ -106,3 +114,13 @@ def error_of(response) -> dict:
     assert set(body["error"]) == {"code", "message", "fields"}, body
     assert body["error"]["message"]
     return body["error"]
+
+
+@pytest.fixture
+def seeded_server(transactional_db, redis_url, tmp_path):
+    """The API in its own gunicorn process, on a seeded newsroom: (base URL, editor token)."""
+    require_postgres()
+    token = seed_newsroom()
+    with api_server(broker_url=redis_url, log_path=tmp_path / "server.log") as base:
+        yield base, token
+    redis.Redis.from_url(redis_url).flushdb()

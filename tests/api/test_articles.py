@@ -27,7 +27,9 @@ def test_a_new_url_creates_a_pending_article_and_queues_its_fetch(
 
 
 def test_a_known_canonical_url_returns_the_existing_article(contributor_api):
-    first = contributor_api.post("/api/v1/articles/", {"url": "https://arxiv.org/abs/2101.00001"})
+    first = contributor_api.post(
+        "/api/v1/articles/", {"url": "https://arxiv.org/abs/2101.00001"}, format="json"
+    )
 
     again = contributor_api.post(
         "/api/v1/articles/", {"url": "arxiv.org/pdf/2101.00001v3"}, format="json"

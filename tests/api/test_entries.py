@@ -57,7 +57,6 @@ def test_adding_by_url_creates_the_article_and_queues_its_fetch(
     ("payload", "field"),
     [
         ({"url": "ftp://example.com/x"}, "url"),
-        ({"article": 999999}, "article"),
         ({"article": "abc"}, "article"),
         ({"article": 1, "section": "sidebar"}, "section"),
         ({"article": 1, "position": -3}, "position"),
@@ -70,6 +69,12 @@ def test_bad_entry_input_is_a_field_error(editor_api, make_issue, payload, field
 
     assert response.status_code == 400
     assert field in error_of(response)["fields"]
+
+
+def test_an_unknown_article_is_not_found(editor_api, make_issue):
+    response = editor_api.post(entries_url(make_issue()), {"article": 999999}, format="json")
+
+    assert response.status_code == 404
 
 
 def test_neither_or_both_of_article_and_url_is_refused(editor_api, make_issue):
@@ -91,7 +96,7 @@ def test_a_taken_position_is_refused(editor_api, make_issue):
         entries_url(issue), {"article": ArticleFactory.create().pk, "position": 2}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "position 2 is taken" in error_of(response)["message"]
 
 
@@ -108,8 +113,10 @@ def test_reordering_sets_positions_in_the_given_order(editor_api, make_issue):
     assert [e["number"] for e in response.json()["main"]] == [1, 2, 3]
 
 
-@pytest.mark.parametrize("shape", ["repeated", "missing", "foreign"])
-def test_a_reorder_must_list_each_entry_once(editor_api, make_issue, shape):
+@pytest.mark.parametrize(
+    ("shape", "status"), [("repeated", 400), ("missing", 409), ("foreign", 409)]
+)
+def test_a_reorder_must_list_each_entry_once(editor_api, make_issue, shape, status):
     issue = make_issue(main=3, others=0)
     ids = list(issue.entries.values_list("pk", flat=True))
     order = {
@@ -120,7 +127,8 @@ def test_a_reorder_must_list_each_entry_once(editor_api, make_issue, shape):
 
     response = editor_api.post(f"{entries_url(issue)}reorder/", {"entries": order}, format="json")
 
-    assert response.status_code == 400
+    # A repeated id is bad input; a list of other entries than the issue has is a stale view.
+    assert response.status_code == status
     assert error_of(response)["message"] or error_of(response)["fields"]
 
 

@@ -144,3 +144,11 @@ def test_odd_dates_in_filters_are_answered_never_a_500(contributor_api, query):
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         error_of(response)
+
+
+def test_a_path_with_a_newline_gets_the_json_404(anon):
+    response = anon.get("/api/v1/digests/a%0Ab/issues/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert error_of(response)["code"] == "not_found"

@@ -45,7 +45,7 @@ def test_the_json_export_is_the_issue_detail_schema(anon, make_issue, settings):
 def test_a_download_is_sent_as_an_attachment(anon, make_issue):
     issue = make_issue(published=True, number=3)
 
-    response = anon.get(export_url(issue, "?format=markdown&download=1"))
+    response = anon.get(export_url(issue, "?format=markdown&download=true"))
 
     assert response["Content-Disposition"] == 'attachment; filename="ai-brief-3.md"'
 

@@ -31,11 +31,11 @@ def test_a_taken_issue_number_is_a_conflict(editor_api, make_issue):
     assert "already has an issue number 5" in error_of(response)["message"]
 
 
-def test_an_unknown_digest_is_a_field_error(editor_api, digest):
+def test_an_unknown_digest_is_not_found(editor_api, digest):
     response = editor_api.post("/api/v1/issues/", {"digest": "nope"}, format="json")
 
-    assert response.status_code == 400
-    assert "digest" in error_of(response)["fields"]
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
 
 
 def test_editors_update_an_issue(editor_api, make_issue):
