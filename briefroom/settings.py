@@ -197,7 +197,6 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ROUTES = {
     "articles.tasks.fetch_article": {"queue": "fetch"},
     "articles.tasks.fetch_article_image": {"queue": "images"},
-    "feeds.tasks.poll_feed": {"queue": "feeds"},
     "webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
