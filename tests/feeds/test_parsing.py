@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_twenty_thousand_items_keep_the_newest_and_count_the_rest() -> None:
     # Oldest first in the document, so "first N" and "newest N" differ.
     items = "".join(
         f"<item><title>n{n}</title><link>https://x.example/{n}</link>"
-        f"<pubDate>{(start + timedelta(minutes=n)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+        f"<pubDate>{format_datetime(start + timedelta(minutes=n))}</pubDate></item>"
         for n in range(20_000)
     )
     parsed = parse_feed(rss(items), url="https://x.example/feed", limit=200)
@@ -138,7 +139,8 @@ def test_discovery_finds_alternate_feed_links() -> None:
 def test_github_releases_api_answer() -> None:
     body = (
         b'[{"id": 7, "html_url": "https://github.com/o/r/releases/tag/v1", "name": "v1",'
-        b' "tag_name": "v1", "body": "Notes", "draft": false, "published_at": "2024-05-01T10:00:00Z",'
+        b' "tag_name": "v1", "body": "Notes", "draft": false,'
+        b' "published_at": "2024-05-01T10:00:00Z",'
         b' "author": {"login": "me"}}, {"id": 8, "draft": true, "html_url": "x"}]'
     )
     parsed = parse_feed(body, url="https://api.github.com/repos/o/r/releases?per_page=30")
