@@ -298,6 +298,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "digest.models.Issue.Status",
+        "FeedStatusEnum": "feeds.models.Feed.Status",
+        "FeedKindEnum": "feeds.models.Feed.Kind",
+        "InboxStateEnum": "feeds.models.InboxItem.State",
+        "StateEnum": "webhooks.models.WebhookDelivery.State",
+    },
 }
 
 LOGIN_URL = "admin:login"
