@@ -11,16 +11,19 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
-from articles.canonical import InvalidURL, canonicalize_url
+from articles.canonical import InvalidURL, canonicalize_url, kind_for_url, redact_url, wechat_biz
 from articles.models import Article
-from articles.services import Editor, article_create, enqueue_fetch
+from articles.services import Editor, enqueue_fetch
 from core import fetcher
 from core.fetch_error import FetchError
 from feeds.models import Feed, FeedEntry, FeedRule, InboxItem
 from feeds.parsing import FeedItem, FeedParseError, ParsedFeed, body_hash, parse_feed
 from feeds.sources import next_poll, request_for
+from sources.models import Source
+from sources.services import source_get_or_create
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +237,11 @@ def feed_make_due(*, feed: Feed) -> None:
 
 
 def feed_take_items(*, feed: Feed, parsed: ParsedFeed, now: datetime) -> int:
-    """Turn the feed's unseen items into articles and inbox items; returns how many."""
+    """Turn the feed's unseen items into articles and inbox items; returns how many.
+
+    Works in batches (a handful of queries per poll, whatever the number of items), since
+    a busy worker takes in hundreds of feeds a minute.
+    """
     by_key = {item.key: item for item in parsed.items}
     known = set(
         FeedEntry.objects.filter(feed=feed, key__in=list(by_key)).values_list("key", flat=True)
@@ -244,19 +251,111 @@ def feed_take_items(*, feed: Feed, parsed: ParsedFeed, now: datetime) -> int:
         return 0
     first_poll = not FeedEntry.objects.filter(feed=feed).exists()
     take = unseen[: settings.FEED_FIRST_POLL_ITEMS] if first_poll else unseen
-    take_keys = {item.key for item in take}
     rules = _rules_for(feed)
-    entries: list[FeedEntry] = []
-    taken = 0
+    wanted = _article_urls(feed, [item for item in take if _passes(rules, item)])
     with transaction.atomic():
-        for item in unseen:
-            article = None
-            if item.key in take_keys and _passes(rules, item):
-                article = _arrive(feed, item, now)
-                taken += article is not None
-            entries.append(FeedEntry(feed=feed, key=item.key, article=article, seen_at=now))
-        FeedEntry.objects.bulk_create(entries, ignore_conflicts=True)
-    return taken
+        articles = _articles_for(feed, wanted, now)
+        if feed.digest_id and articles:
+            # An existing row (a dismissed item above all) is never touched again.
+            InboxItem.objects.bulk_create(
+                [
+                    InboxItem(digest_id=feed.digest_id, article_id=pk, feed=feed, arrived_at=now)
+                    for pk in dict.fromkeys(articles.values())
+                ],
+                ignore_conflicts=True,
+            )
+        FeedEntry.objects.bulk_create(
+            [
+                FeedEntry(feed=feed, key=item.key, article_id=articles.get(item.key), seen_at=now)
+                for item in unseen
+            ],
+            ignore_conflicts=True,
+        )
+    return len(articles)
+
+
+def _article_urls(feed: Feed, items: list[FeedItem]) -> dict[str, tuple[FeedItem, str, str]]:
+    """item key -> (item, URL, canonical URL) for the items that have a usable link."""
+    found = {}
+    for item in items:
+        url = item_url(feed, item)
+        try:
+            canonical = canonicalize_url(url)
+            submitted = redact_url(url)
+        except InvalidURL:
+            logger.info("feed %s: item %r has no usable link", feed.pk, item.guid[:200])
+            continue
+        if len(canonical) <= 2048 and len(submitted) <= 2048:
+            found[item.key] = (item, submitted, canonical)
+    return found
+
+
+def _articles_for(
+    feed: Feed, wanted: dict[str, tuple[FeedItem, str, str]], now: datetime
+) -> dict[str, int]:
+    """item key -> article id: the article with the item's canonical URL, created if new."""
+    canonicals = {canonical for _, _, canonical in wanted.values()}
+    existing = set(
+        Article.objects.filter(canonical_url__in=canonicals).values_list("canonical_url", flat=True)
+    )
+    fresh: dict[str, Article] = {}
+    sources: dict[str, Source | None] = {}
+    for item, submitted, canonical in wanted.values():
+        if canonical not in existing and canonical not in fresh:
+            fresh[canonical] = _new_article(feed, item, submitted, canonical, sources)
+    if fresh:
+        # A concurrent poll of another feed may create the same URL: the row wins, not us.
+        Article.objects.bulk_create(list(fresh.values()), ignore_conflicts=True)
+    ids = dict(
+        Article.objects.filter(canonical_url__in=canonicals).values_list("canonical_url", "id")
+    )
+    created = [ids[c] for c in fresh if c in ids]
+    if created:
+        # bulk_create sends no post_save: one for the batch lets caches of pages and API
+        # answers that list articles know that something changed.
+        sample = Article(pk=created[0], canonical_url=next(iter(fresh)))
+        post_save.send(sender=Article, instance=sample, created=True, raw=False, using="default")
+        if not feed.feed_data_is_enough:
+            transaction.on_commit(lambda: _enqueue_fetches(created))
+    return {key: ids[canonical] for key, (_, _, canonical) in wanted.items() if canonical in ids}
+
+
+def _enqueue_fetches(ids: list[int]) -> None:
+    for pk in ids:
+        enqueue_fetch(pk)
+
+
+def _new_article(
+    feed: Feed, item: FeedItem, submitted: str, canonical: str, sources: dict[str, Source | None]
+) -> Article:
+    kind = kind_for_url(canonical)
+    enough = feed.feed_data_is_enough
+    key = wechat_biz(canonical) if kind == "wechat" else kind
+    if key not in sources:
+        sources[key] = _source_for(kind, canonical)
+    return Article(
+        submitted_url=submitted,
+        canonical_url=canonical,
+        kind=kind,
+        source=sources[key] or feed.source,
+        title=item.title[:500],
+        excerpt=item.summary,
+        author=item.author[:300],
+        published_at=item.published_at,
+        metadata={"feed": {"id": feed.pk, "guid": item.guid[:500]}},
+        fetch_state=Article.FetchState.DONE if enough else Article.FetchState.PENDING,
+    )
+
+
+def _source_for(kind: str, canonical: str) -> Source | None:
+    """arXiv papers and GitHub repositories belong to those sources, as when pasted."""
+    if kind in ("arxiv", "github"):
+        return source_get_or_create(kind=kind)
+    if kind == "wechat":
+        biz = wechat_biz(canonical)
+        if biz:
+            return Source.objects.filter(wechat_biz=biz).first()
+    return None
 
 
 def _rules_for(feed: Feed) -> list[FeedRule]:
@@ -292,43 +391,6 @@ def item_url(feed: Feed, item: FeedItem) -> str:
             if found:
                 return found.group(0)
     return item.link
-
-
-def _arrive(feed: Feed, item: FeedItem, now: datetime) -> Article | None:
-    url = item_url(feed, item)
-    try:
-        canonicalize_url(url)
-    except InvalidURL:
-        logger.info("feed %s: item %r has no usable link", feed.pk, item.guid[:200])
-        return None
-    article, created = article_create(url=url, fetch=False)
-    if created:
-        _fill_from_feed(article, feed, item)
-        if not feed.feed_data_is_enough:
-            transaction.on_commit(lambda: enqueue_fetch(article.pk))
-    if feed.digest_id:
-        # A dismissed item stays dismissed: an existing row is never touched again.
-        InboxItem.objects.get_or_create(
-            digest_id=feed.digest_id,
-            article=article,
-            defaults={"feed": feed, "arrived_at": now},
-        )
-    return article
-
-
-def _fill_from_feed(article: Article, feed: Feed, item: FeedItem) -> None:
-    article.title = item.title[:500]
-    article.excerpt = item.summary
-    article.author = item.author[:300]
-    article.published_at = item.published_at
-    if article.source_id is None:
-        article.source = feed.source
-    article.metadata = {**article.metadata, "feed": {"id": feed.pk, "guid": item.guid[:500]}}
-    fields = ["title", "excerpt", "author", "published_at", "source", "metadata", "updated_at"]
-    if feed.feed_data_is_enough:
-        article.fetch_state = Article.FetchState.DONE
-        fields.append("fetch_state")
-    article.save(update_fields=fields)
 
 
 # --- Triage ------------------------------------------------------------------------------
