@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -7,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +22,10 @@ from feeds.tasks import poll_feed
 
 STATUS_COLOURS = {"never": "#777", "ok": "#2e7d32", "error": "#c62828", "paused": "#8d6e00"}
 STATE_COLOURS = {"new": "#1565c0", "shortlisted": "#2e7d32", "dismissed": "#777"}
+
+
+def _short_time(moment: datetime | None) -> str:
+    return localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def _badge(value: str, label: str, colour: str, title: str = "") -> str:
@@ -184,7 +191,7 @@ class FeedRuleAdmin(admin.ModelAdmin):
 
 @admin.register(InboxItem)
 class InboxItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "state_badge", "source", "feed", "published", "arrived_at"]
+    list_display = ["title", "state_badge", "source", "published", "arrived"]
     list_display_links = None
     list_filter = ["state", "digest", "feed__source", "feed", "arrived_at"]
     search_fields = ["article__title", "article__canonical_url"]
@@ -223,8 +230,12 @@ class InboxItemAdmin(admin.ModelAdmin):
         return obj.article.source or "—"
 
     @admin.display(description=_("published"), ordering="article__published_at")
-    def published(self, obj: InboxItem):
-        return obj.article.published_at or "—"
+    def published(self, obj: InboxItem) -> str:
+        return _short_time(obj.article.published_at)
+
+    @admin.display(description=_("arrived"), ordering="arrived_at")
+    def arrived(self, obj: InboxItem) -> str:
+        return _short_time(obj.arrived_at)
 
     def _triage(self, request: HttpRequest, queryset, state: str) -> None:
         ids = list(queryset.values_list("pk", flat=True))
