@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def inbox() -> list[InboxItem]:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     now = timezone.now()
     return [
         InboxItem.objects.create(
             digest=digest,
-            article=ArticleFactory(title=f"Story {n}"),
+            article=ArticleFactory.create(title=f"Story {n}"),
             arrived_at=now - timedelta(hours=n),
         )
         for n in range(3)
@@ -73,7 +73,7 @@ def test_poll_now_and_reset_errors_actions(admin_client, monkeypatch) -> None:
     queued: list[int] = []
     monkeypatch.setattr("feeds.admin.enqueue", lambda task, feed_id: queued.append(feed_id))
     feed = Feed.objects.create(
-        source=SourceFactory(),
+        source=SourceFactory.create(),
         url="https://blog.example/feed",
         consecutive_errors=5,
         active=False,
@@ -110,7 +110,7 @@ def test_opml_admin_page_imports_and_exports(admin_client) -> None:
 
 
 def test_feed_list_and_form_render(admin_client) -> None:
-    feed = Feed.objects.create(source=SourceFactory(), url="https://blog.example/feed")
+    feed = Feed.objects.create(source=SourceFactory.create(), url="https://blog.example/feed")
     assert admin_client.get(reverse("admin:feeds_feed_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:feeds_feed_change", args=[feed.pk])).status_code == 200
     assert admin_client.get(reverse("admin:feeds_feed_add")).status_code == 200

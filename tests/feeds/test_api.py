@@ -36,8 +36,8 @@ def api() -> APIClient:
 
 
 def test_editor_creates_lists_updates_and_deletes_a_sources_feeds(api) -> None:
-    source = SourceFactory()
-    DigestFactory(slug="ai-brief")
+    source = SourceFactory.create()
+    DigestFactory.create(slug="ai-brief")
     base = f"/api/v1/sources/{source.pk}/feeds/"
 
     created = api.post(
@@ -67,7 +67,7 @@ def test_editor_creates_lists_updates_and_deletes_a_sources_feeds(api) -> None:
 
 
 def test_bad_feed_input_gets_the_error_shape(api) -> None:
-    source = SourceFactory()
+    source = SourceFactory.create()
     base = f"/api/v1/sources/{source.pk}/feeds/"
     missing = api.post(base, {"kind": "feed"}, format="json")
     assert missing.status_code == 400
@@ -83,7 +83,7 @@ def test_bad_feed_input_gets_the_error_shape(api) -> None:
 
 
 def test_anonymous_and_contributors_cannot_change_feeds(api) -> None:
-    source = SourceFactory()
+    source = SourceFactory.create()
     base = f"/api/v1/sources/{source.pk}/feeds/"
     assert APIClient().get(base).status_code in (401, 403)
     helper = client_for(contributor())
@@ -93,13 +93,13 @@ def test_anonymous_and_contributors_cannot_change_feeds(api) -> None:
 
 @pytest.fixture
 def inbox() -> list[InboxItem]:
-    digest = DigestFactory(slug="ai-brief")
+    digest = DigestFactory.create(slug="ai-brief")
     now = timezone.now()
     states = ["new", "shortlisted", "dismissed", "new"]
     return [
         InboxItem.objects.create(
             digest=digest,
-            article=ArticleFactory(title=f"Story {n}"),
+            article=ArticleFactory.create(title=f"Story {n}"),
             state=state,
             arrived_at=now - timedelta(hours=n),
         )

@@ -33,7 +33,7 @@ def test_add_feed_discovers_the_feed_a_page_links_to(local_server) -> None:
     link = b'<link rel="alternate" type="application/rss+xml" href="/feed.xml">'
     page = b"<html><head>" + link + b"</head></html>"
     page_url = local_server.add("/blog/", 200, {"Content-Type": "text/html"}, page)
-    DigestFactory(slug="ai-brief")
+    DigestFactory.create(slug="ai-brief")
 
     printed = json.loads(run("add_feed", page_url, "--digest", "ai-brief"))
 
@@ -54,7 +54,7 @@ def test_add_feed_with_a_page_that_names_no_feed_says_so(local_server) -> None:
 
 
 def test_add_feed_recognises_github_and_arxiv_urls() -> None:
-    source = SourceFactory(slug="openai")
+    source = SourceFactory.create(slug="openai")
     github = json.loads(run("add_feed", "https://github.com/openai/whisper", "--source", "openai"))
     arxiv = json.loads(run("add_feed", "https://arxiv.org/list/cs.CL/new"))
     assert (github["kind"], github["query"], github["source"]) == (
@@ -71,13 +71,15 @@ def test_add_feed_with_an_unknown_digest_fails_clearly() -> None:
 
 
 def test_poll_feeds_sync_prints_one_json_line_per_feed(local_server) -> None:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     good = Feed.objects.create(
-        source=SourceFactory(slug="lab"),
+        source=SourceFactory.create(slug="lab"),
         url=local_server.add("/f", handler=FeedRoute(FEED)),
         digest=digest,
     )
-    bad = Feed.objects.create(source=SourceFactory(), url=local_server.add("/gone", 410, {}, b""))
+    bad = Feed.objects.create(
+        source=SourceFactory.create(), url=local_server.add("/gone", 410, {}, b"")
+    )
 
     with pytest.raises(SystemExit):
         run("poll_feeds", "--sync")
@@ -100,7 +102,7 @@ def test_poll_feeds_sync_prints_one_json_line_per_feed(local_server) -> None:
 
 def test_poll_feeds_one_feed_first_poll(local_server) -> None:
     feed = Feed.objects.create(
-        source=SourceFactory(), url=local_server.add("/f", handler=FeedRoute(FEED))
+        source=SourceFactory.create(), url=local_server.add("/f", handler=FeedRoute(FEED))
     )
     line = json.loads(run("poll_feeds", "--feed", str(feed.pk), "--sync"))
     assert (line["id"], line["status"], line["new_items"], line["error"]) == (feed.pk, "new", 1, "")

@@ -31,7 +31,7 @@ TITLES = [
 
 @pytest.fixture
 def inbox() -> list[InboxItem]:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     source = Source.objects.create(name="机器之心", kind="wechat")
     feed = Feed.objects.create(source=source, url="https://bridge.example/jiqizhixin.xml")
     now = timezone.now()
@@ -39,7 +39,7 @@ def inbox() -> list[InboxItem]:
         InboxItem.objects.create(
             digest=digest,
             feed=feed,
-            article=ArticleFactory(
+            article=ArticleFactory.create(
                 title=title,
                 source=source,
                 canonical_url=f"https://mp.weixin.qq.com/s/item-{n}",

@@ -40,7 +40,7 @@ def rss(count: int = 0, *, start: int = 0, title: str = "Item", extra: str = "")
 
 
 def make_feed(url: str, **extra) -> Feed:
-    source = extra.pop("source", None) or SourceFactory(kind=Source.Kind.WEBSITE)
+    source = extra.pop("source", None) or SourceFactory.create(kind=Source.Kind.WEBSITE)
     return Feed.objects.create(source=source, url=url, **extra)
 
 
@@ -53,7 +53,7 @@ def writes(queries) -> list[str]:
 
 
 def test_first_poll_takes_the_newest_twenty_into_the_inbox(local_server) -> None:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     route = FeedRoute(rss(30))
     feed = make_feed(local_server.add("/feed", handler=route), digest=digest)
 
@@ -80,7 +80,7 @@ def test_first_poll_takes_the_newest_twenty_into_the_inbox(local_server) -> None
 
 def test_unchanged_feed_answers_304_and_writes_nothing(local_server) -> None:
     route = FeedRoute(rss(5))
-    feed = make_feed(local_server.add("/feed", handler=route), digest=DigestFactory())
+    feed = make_feed(local_server.add("/feed", handler=route), digest=DigestFactory.create())
     feed_poll(feed_id=feed.pk)
 
     with CaptureQueriesContext(connection) as queries:
@@ -106,7 +106,7 @@ def test_server_that_ignores_conditional_get_still_writes_nothing(local_server) 
 
 
 def test_new_items_arrive_and_known_ones_do_not_repeat(local_server) -> None:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     route = FeedRoute(rss(3))
     feed = make_feed(local_server.add("/feed", handler=route), digest=digest)
     feed_poll(feed_id=feed.pk)
@@ -119,7 +119,7 @@ def test_new_items_arrive_and_known_ones_do_not_repeat(local_server) -> None:
 
 
 def test_dismissed_item_never_comes_back_even_from_another_feed(local_server) -> None:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     one = make_feed(local_server.add("/one", handler=FeedRoute(rss(2))), digest=digest)
     feed_poll(feed_id=one.pk)
     item = InboxItem.objects.get(article__canonical_url="https://news.example.com/0")
@@ -136,7 +136,7 @@ def test_dismissed_item_never_comes_back_even_from_another_feed(local_server) ->
 
 
 def test_rules_include_and_exclude_on_arrival(local_server) -> None:
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     body = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>'
         b"<item><title>\xe5\xa4\xa7\xe6\xa8\xa1\xe5\x9e\x8b news</title><link>https://n.example/1</link></item>"
@@ -181,7 +181,9 @@ def test_undated_items_get_the_time_first_seen(local_server) -> None:
         b'<rss version="2.0"><channel><title>c</title>'
         b"<item><title>a</title><link>https://n.example/a</link></item></channel></rss>"
     )
-    feed = make_feed(local_server.add("/feed", handler=FeedRoute(body)), digest=DigestFactory())
+    feed = make_feed(
+        local_server.add("/feed", handler=FeedRoute(body)), digest=DigestFactory.create()
+    )
     before = timezone.now()
     feed_poll(feed_id=feed.pk)
     item = InboxItem.objects.get()
@@ -313,7 +315,7 @@ def test_item_link_to_a_private_address_is_refused_when_fetched(local_server) ->
 
 
 def test_wechat_bridge_items_map_to_the_canonical_article_link(local_server) -> None:
-    source = SourceFactory(kind=Source.Kind.WECHAT)
+    source = SourceFactory.create(kind=Source.Kind.WECHAT)
     body = (
         '<rss version="2.0"><channel><title>机器之心</title><item><title>t</title>'
         "<link>https://bridge.example/item/9</link>"
@@ -333,7 +335,7 @@ def test_wechat_bridge_items_map_to_the_canonical_article_link(local_server) -> 
 
 def test_saved_wechat_bridge_feed_gives_wechat_articles(local_server, feeds_dir: Path) -> None:
     body = (feeds_dir / "wechat" / "jiqizhixin-wechat-feeds.xml").read_bytes()
-    source = SourceFactory(kind=Source.Kind.WECHAT)
+    source = SourceFactory.create(kind=Source.Kind.WECHAT)
     feed = make_feed(local_server.add("/feed", handler=FeedRoute(body)), source=source)
     assert feed_poll(feed_id=feed.pk).new_items == 20
     assert set(Article.objects.values_list("kind", flat=True)) == {"wechat"}
@@ -366,7 +368,9 @@ def test_arxiv_query_through_the_export_api(local_server, settings, feeds_dir: P
     settings.ARXIV_API_URL = local_server.add(
         "/api/query", handler=FeedRoute(body, "application/atom+xml")
     )
-    feed = Feed.objects.create(source=SourceFactory(kind="arxiv"), kind="arxiv", query="cs.CL")
+    feed = Feed.objects.create(
+        source=SourceFactory.create(kind="arxiv"), kind="arxiv", query="cs.CL"
+    )
 
     result = feed_poll(feed_id=feed.pk)
 
@@ -394,7 +398,7 @@ def test_github_releases_through_the_rest_api(local_server, settings) -> None:
     )
     settings.GITHUB_API_URL = local_server.url("")
     feed = Feed.objects.create(
-        source=SourceFactory(kind="github"), kind="github", query="openai/whisper"
+        source=SourceFactory.create(kind="github"), kind="github", query="openai/whisper"
     )
 
     assert feed_poll(feed_id=feed.pk).new_items == 1

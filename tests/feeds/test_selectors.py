@@ -13,14 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_candidates_are_shortlisted_then_new_newest_first_without_dismissed() -> None:
-    digest = DigestFactory()
-    other = DigestFactory(slug="other", name="Other")
+    digest = DigestFactory.create()
+    other = DigestFactory.create(slug="other", name="Other")
     now = timezone.now()
 
     def item(state: str, minutes_ago: int, on=digest) -> InboxItem:
         return InboxItem.objects.create(
             digest=on,
-            article=ArticleFactory(),
+            article=ArticleFactory.create(),
             state=state,
             arrived_at=now - timedelta(minutes=minutes_ago),
         )

@@ -81,10 +81,10 @@ def wait_until(predicate, timeout: float, what: str, *logs) -> None:
 
 def test_beat_and_worker_poll_a_feed_into_the_inbox(redis_url, local_server, tmp_path) -> None:
     require_postgres()
-    digest = DigestFactory()
+    digest = DigestFactory.create()
     route = FeedRoute(feed_body(["first", "second"]))
     feed = Feed.objects.create(
-        source=SourceFactory(), digest=digest, url=local_server.add("/feed", handler=route)
+        source=SourceFactory.create(), digest=digest, url=local_server.add("/feed", handler=route)
     )
     worker = WorkerProcess(redis_url, env={"FEED_ENQUEUE_INTERVAL": "1"}).start()
     beat = BeatProcess(worker, tmp_path).start(worker)
