@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/briefroom_$(CHECKOUT_ID)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check format services migrate demo bench lock compose-check backup schema
+.PHONY: install run test check format services migrate demo bench bench-feeds lock compose-check backup schema
 
 install: $(STAMP)
 
@@ -62,6 +62,9 @@ test: check services
 
 bench: install services
 	$(BIN)/python bench/run.py
+
+bench-feeds: install services
+	$(BIN)/python bench/run.py --only feeds
 
 # Re-pin every dependency after editing pyproject.toml (needs uv: pip install uv).
 lock:

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import articles, catalog, entries, issues, root, webhooks
+from api.views import articles, catalog, entries, feeds, issues, root, webhooks
 
 
 class AnyIdConverter:
@@ -63,6 +63,11 @@ v1 = [
     ),
     path("sources/", catalog.SourceListApi.as_view(), name="source-list"),
     path("sources/<anyid:pk>/", catalog.SourceDetailApi.as_view(), name="source-detail"),
+    path("sources/<anyid:pk>/feeds/", feeds.SourceFeedListApi.as_view(), name="source-feeds"),
+    path("feeds/<anyid:pk>/", feeds.FeedDetailApi.as_view(), name="feed-detail"),
+    path("digests/<slug:slug>/inbox/", feeds.DigestInboxApi.as_view(), name="digest-inbox"),
+    path("inbox/triage/", feeds.InboxBulkTriageApi.as_view(), name="inbox-triage"),
+    path("inbox/<anyid:pk>/", feeds.InboxItemApi.as_view(), name="inbox-item"),
     path("tags/", catalog.TagListApi.as_view(), name="tag-list"),
     path("tags/<anyid:pk>/", catalog.TagDetailApi.as_view(), name="tag-detail"),
     path("webhooks/", webhooks.WebhookListApi.as_view(), name="webhook-list"),

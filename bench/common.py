@@ -92,6 +92,7 @@ class Prerequisites:
             "extraction": [],
             "fetch": ["postgres", "redis"],
             "scale": ["postgres", "redis"],
+            "feeds": ["postgres", "redis"],
         }[part]
         return [MISSING[name] for name in needs if not getattr(self, name)]
 

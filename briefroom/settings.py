@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "sources",
     "articles",
+    "feeds",
     "digest",
     "api",
     "webhooks",
@@ -252,6 +253,22 @@ FETCH_CA_BUNDLE = env_str("FETCH_CA_BUNDLE")  # a PEM file; empty: the system's 
 # Minimum seconds between requests to one host, shared by all workers through the cache.
 FETCH_HOST_INTERVALS = env_list("FETCH_HOST_INTERVALS", "export.arxiv.org=3,mp.weixin.qq.com=1")
 FETCH_POLITE_MAX_WAIT = env_int("FETCH_POLITE_MAX_WAIT", 30)  # longer queues retry later
+# Feeds that sources publish (feeds/): polled by Celery beat, new items into digest inboxes.
+FEED_POLL_INTERVAL_MINUTES = env_int("FEED_POLL_INTERVAL_MINUTES", 60)
+FEED_ENQUEUE_INTERVAL = env_int("FEED_ENQUEUE_INTERVAL", 60)  # seconds between due-feed scans
+FEED_FIRST_POLL_ITEMS = env_int("FEED_FIRST_POLL_ITEMS", 20)  # a new feed's newest items taken
+FEED_MAX_ITEMS = env_int("FEED_MAX_ITEMS", 200)  # newest items read per poll; the rest skipped
+FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 5 * 1024 * 1024)
+FEED_PAUSE_AFTER_GONE = env_int("FEED_PAUSE_AFTER_GONE", 3)  # 404/410 answers in a row
+# arXiv announces new listings at 20:00 US Eastern, Sunday to Thursday; poll after that.
+FEED_ARXIV_POLL_AT = env_str("FEED_ARXIV_POLL_AT", "20:30")
+FEED_ARXIV_TIME_ZONE = env_str("FEED_ARXIV_TIME_ZONE", "America/New_York")
+FEED_ARXIV_MAX_RESULTS = env_int("FEED_ARXIV_MAX_RESULTS", 100)
+CELERY_BEAT_SCHEDULE["enqueue-due-feeds"] = {
+    "task": "feeds.tasks.enqueue_due_feeds",
+    "schedule": FEED_ENQUEUE_INTERVAL,
+    "options": {"expires": FEED_ENQUEUE_INTERVAL},
+}
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 30_000_000)  # larger images are refused
 IMAGE_THUMB_WIDTH = env_int("IMAGE_THUMB_WIDTH", 480)
@@ -282,6 +299,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "digest.models.Issue.Status",
+        "FeedStatusEnum": "feeds.models.Feed.Status",
+        "FeedKindEnum": "feeds.models.Feed.Kind",
+        "InboxStateEnum": "feeds.models.InboxItem.State",
+        "StateEnum": "webhooks.models.WebhookDelivery.State",
+    },
 }
 
 LOGIN_URL = "admin:login"

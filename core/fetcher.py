@@ -49,7 +49,7 @@ from core.fetch_error import FetchError
 
 logger = logging.getLogger(__name__)
 
-Purpose = Literal["html", "api", "image"]
+Purpose = Literal["html", "api", "image", "feed"]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 MAX_REDIRECTS = 5
@@ -60,6 +60,10 @@ ACCEPT = {
     "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
     "api": "application/json,application/atom+xml,application/xml;q=0.9,text/xml;q=0.8",
     "image": "image/webp,image/png,image/jpeg,image/gif;q=0.9",
+    "feed": (
+        "application/atom+xml,application/rss+xml,application/rdf+xml,application/feed+json,"
+        "application/xml;q=0.9,text/xml;q=0.9,application/json;q=0.8,*/*;q=0.5"
+    ),
 }
 CONTENT_TYPES: dict[str, frozenset[str]] = {
     "html": frozenset({"text/html", "application/xhtml+xml"}),
@@ -73,6 +77,22 @@ CONTENT_TYPES: dict[str, frozenset[str]] = {
         }
     ),
     "image": frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+    # Feeds are served under many types; an HTML page is let through so that the feed
+    # reader can say it is a page and look for the feed it links to.
+    "feed": frozenset(
+        {
+            "application/atom+xml",
+            "application/rss+xml",
+            "application/rdf+xml",
+            "application/feed+json",
+            "application/json",
+            "application/xml",
+            "text/xml",
+            "text/plain",
+            "text/html",
+            "application/xhtml+xml",
+        }
+    ),
 }
 # Image hosts often say octet-stream; such bodies are judged by their magic numbers.
 _GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
@@ -91,6 +111,7 @@ class FetchResult:
     content_type: str  # media type only, lower-cased
     charset: str  # from the header, lower-cased, '' if none
     redirects: list[str] = field(default_factory=list)  # each Location followed, absolute
+    redirect_statuses: list[int] = field(default_factory=list)  # the status of each redirect
 
 
 # --- Which addresses are refused -----------------------------------------------------------
@@ -762,13 +783,17 @@ def _sniff(purpose: Purpose, body: bytes) -> str:
         return "text/html" if _HTML_MARKERS.search(head) else ""
     if head[:1] in (b"{", b"["):
         return "application/json"
-    if head.startswith((b"<?xml", b"<feed", b"<rss")):
+    if head.startswith((b"<?xml", b"<feed", b"<rss", b"<rdf:RDF")):
         return "application/xml"
+    if purpose == "feed" and _HTML_MARKERS.search(head):
+        return "text/html"
     return ""
 
 
 def _wrong_type(url: str, purpose: Purpose, declared: str) -> FetchError:
-    wanted = {"html": "a web page", "api": "JSON or XML", "image": "an image"}[purpose]
+    wanted = {"html": "a web page", "api": "JSON or XML", "image": "an image", "feed": "a feed"}[
+        purpose
+    ]
     sent = declared or "something unrecognisable"
     return FetchError(
         "bad_content_type", f"Expected {wanted} at {url}, but the server sent {sent}."
@@ -850,6 +875,7 @@ def fetch(
     limit = max_bytes or _default_limit(purpose)
     budget = float(settings.FETCH_TOTAL_TIMEOUT)
     redirects: list[str] = []
+    statuses: list[int] = []
     current = url.strip()
     origin: tuple[str, str, int] | None = None
     while True:
@@ -866,7 +892,9 @@ def fetch(
                 response = exchange.send("GET", _merge(_base_headers(purpose), extra))
                 location = _location(response) if response.status in REDIRECT_STATUSES else None
                 if location is None:
-                    return _finish(target, response, purpose, limit, exchange.deadline, redirects)
+                    result = _finish(target, response, purpose, limit, exchange.deadline, redirects)
+                    result.redirect_statuses = statuses
+                    return result
             except Exception as error:
                 raise _translate(error, target, exchange.deadline) from error
         budget -= time.monotonic() - started
@@ -877,6 +905,7 @@ def fetch(
             )
         current = urljoin(target.url, location)
         redirects.append(current)
+        statuses.append(response.status)
 
 
 def _location(response: BaseHTTPResponse) -> str | None:
@@ -902,7 +931,7 @@ def _finish(
     politeness.note_response(target.host_key, response.status, headers)
     _raise_for_status(response.status, headers, target.url)
     declared, charset = _parse_content_type(headers.get("content-type", ""))
-    generic = not declared or (purpose == "image" and declared in _GENERIC_TYPES)
+    generic = not declared or (purpose in ("image", "feed") and declared in _GENERIC_TYPES)
     if not generic and declared not in CONTENT_TYPES[purpose]:
         raise _wrong_type(target.url, purpose, declared)
     body = _read_body(response, target, limit, deadline)

@@ -13,6 +13,7 @@ EDITOR_MODELS = {
     "digest": ["digest", "issue", "entry"],
     "authtoken": ["token", "tokenproxy"],
     "webhooks": ["webhooksubscription", "webhookdelivery"],
+    "feeds": ["feed", "feedentry", "feedrule", "inboxitem"],
 }
 CONTRIBUTOR_CODENAMES = {
     "sources": ["add_source", "change_source", "view_source"],
@@ -28,6 +29,7 @@ CONTRIBUTOR_CODENAMES = {
         "view_tag",
     ],
     "digest": ["view_digest", "view_issue", "view_entry"],
+    "feeds": ["view_feed", "view_feedrule", "view_inboxitem", "change_inboxitem"],
 }
 
 
