@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.forms import AddUrlsForm, ReencodedImageField
 from articles.imagestore import lead_image_store
@@ -20,6 +23,17 @@ FETCH_BADGE_COLOURS: dict[str, str] = {
     Article.FetchState.DONE: "#1a7f37",
     Article.FetchState.FAILED: "#cf222e",
 }
+
+
+def edited_field_label(name: str) -> str:
+    """The label an editor knows a scraped field by (related links are not a model field)."""
+    if name == "related_links":
+        return str(RelatedLink._meta.verbose_name_plural)
+    try:
+        field = Article._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(capfirst(getattr(field, "verbose_name", name)))
 
 
 class RelatedLinkInline(SortableTabularInline):
@@ -51,7 +65,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         "fetch_error",
         "fetch_attempts",
         "fetched_at",
-        "edited_fields",
+        "edited_fields_list",
         "image_preview",
         "created_by",
         "created_at",
@@ -59,21 +73,21 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["canonical_url", "submitted_url", "kind", "title", "source", "author"]}),
-        ("Text", {"fields": ["summary", "excerpt", "published_at", "tags"]}),
+        (_("Text"), {"fields": ["summary", "excerpt", "published_at", "tags"]}),
         (
-            "Lead image",
+            _("Lead image"),
             {"fields": ["image_preview", "image", "image_url", "image_alt"]},
         ),
-        ("Metadata", {"classes": ["collapse"], "fields": ["metadata"]}),
+        (_("Metadata"), {"classes": ["collapse"], "fields": ["metadata"]}),
         (
-            "Fetching",
+            _("Fetching"),
             {
                 "fields": [
                     "fetch_state",
                     "fetch_error",
                     "fetch_attempts",
                     "fetched_at",
-                    "edited_fields",
+                    "edited_fields_list",
                     "created_by",
                     "created_at",
                     "updated_at",
@@ -91,7 +105,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             return format_html('<img src="{}" alt="" width="60" loading="lazy">', image.url)
         return ""
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def image_preview(self, obj: Article) -> str:
         if obj.image:
             return format_html(
@@ -101,7 +115,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             return format_html('<a href="{0}" rel="noreferrer">{0}</a>', obj.image_url)
         return "—"
 
-    @admin.display(description="fetch", ordering="fetch_state")
+    @admin.display(description=_("fetch"), ordering="fetch_state")
     def fetch_badge(self, obj: Article) -> str:
         return format_html(
             '<span class="fetch-badge" data-state="{}" title="{}" style="color:#fff;'
@@ -112,10 +126,28 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             obj.get_fetch_state_display(),
         )
 
-    @admin.action(description="Re-fetch selected articles")
+    @admin.display(description=_("edited fields"))
+    def edited_fields_list(self, obj: Article) -> str:
+        """The hand-edited fields by their labels, not the stored list of names."""
+        if not obj.edited_fields:
+            return gettext("None: a re-fetch may update every fetched field.")
+        labels = ((edited_field_label(name),) for name in obj.edited_fields)
+        return format_html(
+            '<ul class="edited-fields">{}</ul>', format_html_join("", "<li>{}</li>", labels)
+        )
+
+    @admin.action(description=_("Re-fetch selected articles"))
     def refetch(self, request: HttpRequest, queryset) -> None:
         count = articles_refetch(ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"Queued {count} article(s) for fetching.")
+        self.message_user(
+            request,
+            ngettext(
+                "Queued %(count)d article for fetching.",
+                "Queued %(count)d articles for fetching.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def get_urls(self):
         return [
@@ -142,17 +174,18 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             created = sum(1 for r in results if r.created)
             failed = sum(1 for r in results if r.error)
             level = messages.WARNING if failed else messages.SUCCESS
+            known = len(results) - created - failed
             self.message_user(
                 request,
-                f"{created} new article(s), {len(results) - created - failed} already known, "
-                f"{failed} not added.",
+                gettext("New: %(created)d. Already known: %(known)d. Not added: %(failed)d.")
+                % {"created": created, "known": known, "failed": failed},
                 level,
             )
             form = AddUrlsForm(initial={"urls": "\n".join(r.url for r in results if r.error)})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Add articles from URLs",
+            "title": gettext("Add articles from URLs"),
             "form": form,
             "results": results,
             "media": self.media,

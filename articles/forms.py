@@ -1,5 +1,7 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles.imagestore import ImageRejected, upload_as_image
 from articles.services import MAX_URLS_PER_BATCH
@@ -25,11 +27,14 @@ class ReencodedImageField(forms.ImageField):
 
 class AddUrlsForm(forms.Form):
     urls = forms.CharField(
-        label="URLs",
+        label=_("URLs"),
         widget=forms.Textarea(attrs={"rows": 12, "cols": 100, "autofocus": True}),
-        help_text=(
-            f"One or many article URLs (WeChat, arXiv, GitHub or any web page), one per line; "
-            f"up to {MAX_URLS_PER_BATCH} at once. Known URLs are matched to their article."
+        help_text=format_lazy(
+            _(
+                "One or many article URLs (WeChat, arXiv, GitHub or any web page), one per line;"
+                " up to {count} at once. Known URLs are matched to their article."
+            ),
+            count=MAX_URLS_PER_BATCH,
         ),
         max_length=500_000,
     )

@@ -120,7 +120,7 @@ def write_catalogue(catalogue: Catalog, path: Path) -> bytes:
 def fill_source_language(catalogue: Catalog) -> None:
     """In English a message is its own translation."""
     for message in catalogue:
-        if not message.id or (message.string and not message.fuzzy):
+        if not message.id or (all(_strings(message)) and not message.fuzzy):
             continue
         message.string = message.id if not message.pluralizable else tuple(message.id)
         message.flags.discard("fuzzy")
