@@ -105,6 +105,10 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             return format_html('<img src="{}" alt="" width="60" loading="lazy">', image.url)
         return ""
 
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, obj: Article) -> str:
+        return obj.display_title
+
     @admin.display(description=_("image"))
     def image_preview(self, obj: Article) -> str:
         if obj.image:

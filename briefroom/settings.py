@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "ops",
+    "briefroom",
 ]
 
 MIDDLEWARE = [

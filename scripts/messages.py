@@ -7,7 +7,7 @@ ones marked fuzzy, gone ones dropped), copies translations from locale/pending/*
 zh-Hans catalogue, and compiles the .mo files Django reads.
 
     python scripts/messages.py            # extract, merge, compile
-    python scripts/messages.py --check    # exit 1 if the catalogues are not up to date
+    python scripts/messages.py --check    # exit 1 if a message is missing or left over
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ def extract_file(path: Path, method: str) -> Iterable[tuple]:
     if method == "template":
         # Django turns a template into Python-like code with gettext calls, as for xgettext.
         text = templatize(text, origin=str(path))
+        # Its calls are each on one line; the template's own indentation would only trip
+        # Python's tokenizer.
+        text = "\n".join(line.lstrip() for line in text.splitlines())
     return extract(
         "python",
         io.BytesIO(text.encode("utf-8")),
@@ -113,7 +116,10 @@ def read_catalogue(path: Path, locale: str) -> Catalog:
 
 def write_catalogue(catalogue: Catalog, path: Path) -> bytes:
     buffer = io.BytesIO()
-    write_po(buffer, catalogue, width=100, ignore_obsolete=True, sort_output=False)
+    # File names without line numbers: moving code around does not touch the catalogues.
+    write_po(
+        buffer, catalogue, width=100, ignore_obsolete=True, sort_output=False, include_lineno=False
+    )
     return buffer.getvalue()
 
 
@@ -166,39 +172,58 @@ def compile_catalogue(catalogue: Catalog, path: Path) -> None:
 
 def update(*, check: bool) -> int:
     template = extract_all()
-    stale = []
+    if check:
+        return check_catalogues(template)
     outputs: dict[Path, bytes] = {TEMPLATE_FILE: write_catalogue(template, TEMPLATE_FILE)}
     catalogues: dict[str, Catalog] = {}
     for locale in LOCALES:
-        po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "django.po"
+        po_path = catalogue_path(locale)
         catalogue = read_catalogue(po_path, locale)
         # A copy each: Babel adds new messages by reference, and English fills in its own.
         catalogue.update(copy.deepcopy(template), update_header_comment=False)
         catalogue.fuzzy = False
         if locale == SOURCE_LOCALE:
             fill_source_language(catalogue)
-        if locale == CATALOGUE_LOCALE and not check:
+        if locale == CATALOGUE_LOCALE:
             for note in merge_pending(catalogue):
                 print(note)
         catalogues[locale] = catalogue
         outputs[po_path] = write_catalogue(catalogue, po_path)
     for path, content in outputs.items():
         old = path.read_bytes() if path.exists() else b""
-        if _without_dates(old) == _without_dates(content):
-            continue
-        stale.append(path)
-        if not check:
+        if _without_dates(old) != _without_dates(content):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-    if check:
-        for path in stale:
-            print(f"{path.relative_to(ROOT)} is not up to date: run `make messages`")
-        return 1 if stale else 0
     for locale, catalogue in catalogues.items():
         missing = untranslated(catalogue)
         print(f"{locale}: {len(catalogue)} messages, {len(missing)} to translate")
-        compile_catalogue(catalogue, LOCALE_DIR / locale / "LC_MESSAGES" / "django.mo")
+        compile_catalogue(catalogue, catalogue_path(locale).with_suffix(".mo"))
     return 0
+
+
+def check_catalogues(template: Catalog) -> int:
+    """Whether every catalogue holds exactly the messages of the code (wherever they are)."""
+    wanted = {(m.context, _ids(m)) for m in template if m.id}
+    stale = 0
+    for locale in LOCALES:
+        with catalogue_path(locale).open("rb") as handle:
+            held = {(m.context, _ids(m)) for m in read_po(handle, locale=locale) if m.id}
+        for context, ids in sorted(wanted - held, key=str):
+            print(f"{locale}: missing {ids[0]!r}" + (f" ({context})" if context else ""))
+        for _context, ids in sorted(held - wanted, key=str):
+            print(f"{locale}: no longer in the code {ids[0]!r}")
+        stale += len(wanted ^ held)
+    if stale:
+        print("run `make messages` to bring the catalogues up to date")
+    return 1 if stale else 0
+
+
+def catalogue_path(locale: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / "django.po"
+
+
+def _ids(message: Message) -> tuple[str, ...]:
+    return tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
 
 
 def _without_dates(content: bytes) -> bytes:
@@ -209,7 +234,9 @@ def _without_dates(content: bytes) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only say whether files are stale")
+    parser.add_argument(
+        "--check", action="store_true", help="only say whether the catalogues are up to date"
+    )
     args = parser.parse_args(argv)
     return update(check=args.check)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,6 +23,12 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["name", "target_url", "events", "active", "secret"]
 
 
+class RecentDeliveriesFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        # Sliced after the formset has narrowed it to its subscription, never before.
+        return super().get_queryset()[:20]
+
+
 class DeliveryInline(admin.TabularInline):
     model = WebhookDelivery
     readonly_fields = ["event", "state", "status_code", "attempts", "last_error", "created_at"]
@@ -31,9 +38,7 @@ class DeliveryInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     ordering = ["-created_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-created_at")[:20]
+    formset = RecentDeliveriesFormSet
 
 
 @admin.register(WebhookSubscription)

@@ -1,0 +1,56 @@
+"""The admin's own phrasing: model names read naturally, filters and fields say what they are."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from articles.models import Article
+from tests.i18n.conftest import admin_client
+
+pytestmark = pytest.mark.django_db
+
+
+def page(language: str, url: str) -> BeautifulSoup:
+    response = admin_client(language).get(url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("zh-hans", "选择要修改的文章"), ("en", "Select article to change")]
+)
+def test_the_article_list_names_its_model_in_the_editors_language(
+    newsroom, language, heading
+) -> None:
+    soup = page(language, reverse("admin:articles_article_changelist"))
+    assert soup.h1 is not None and soup.h1.get_text(strip=True) == heading
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_two_filters_of_the_article_list_share_a_title(newsroom, language) -> None:
+    soup = page(language, reverse("admin:articles_article_changelist"))
+    titles = [
+        re.sub(r"\s+", " ", s.get_text()).strip() for s in soup.select("#changelist-filter summary")
+    ]
+    assert len(titles) == 4 and len(set(titles)) == 4, titles
+    if language == "zh-hans":
+        assert "按类型" in titles and "按来源类型" in titles
+
+
+def test_edited_fields_are_listed_by_their_labels(newsroom) -> None:
+    article: Article = newsroom["article"]
+    soup = page("zh-hans", reverse("admin:articles_article_change", args=[article.pk]))
+    listed = [li.get_text(strip=True) for li in soup.select("ul.edited-fields li")]
+    assert listed == ["标题", "摘要", "相关链接"]
+    assert '["title"' not in str(soup)
+
+
+def test_an_article_nobody_edited_says_so(newsroom) -> None:
+    article: Article = newsroom["article"]
+    Article.objects.filter(pk=article.pk).update(edited_fields=[])
+    soup = page("en", reverse("admin:articles_article_change", args=[article.pk]))
+    assert "None: a re-fetch may update every fetched field." in soup.get_text()
