@@ -29,7 +29,7 @@ def catalogue(locale: str, suffix: str = "po") -> Catalog:
 
 def strings(message: Message) -> tuple[str, ...]:
     value = message.string
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    return tuple(value) if isinstance(value, (tuple, list)) else (value or "",)
 
 
 def ids(message: Message) -> tuple[str, ...]:
