@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.fetch_errors import fetch_error_sentence
 from articles.forms import AddUrlsForm, ReencodedImageField
 from articles.imagestore import lead_image_store
 from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
@@ -34,6 +35,12 @@ def edited_field_label(name: str) -> str:
     except FieldDoesNotExist:
         return name
     return str(capfirst(getattr(field, "verbose_name", name)))
+
+
+def _article_error(article: Article | None) -> str:
+    if article is None or not article.fetch_error:
+        return ""
+    return fetch_error_sentence(article.fetch_error_code, article.fetch_error)
 
 
 class RelatedLinkInline(SortableTabularInline):
@@ -62,7 +69,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         "canonical_url",
         "submitted_url",
         "fetch_state",
-        "fetch_error",
+        "fetch_error_text",
         "fetch_attempts",
         "fetched_at",
         "edited_fields_list",
@@ -84,7 +91,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             {
                 "fields": [
                     "fetch_state",
-                    "fetch_error",
+                    "fetch_error_text",
                     "fetch_attempts",
                     "fetched_at",
                     "edited_fields_list",
@@ -125,10 +132,20 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             '<span class="fetch-badge" data-state="{}" title="{}" style="color:#fff;'
             'background:{};padding:1px 6px;border-radius:8px">{}</span>',
             obj.fetch_state,
-            obj.fetch_error,
+            fetch_error_sentence(obj.fetch_error_code, obj.fetch_error),
             FETCH_BADGE_COLOURS.get(obj.fetch_state, "#777"),
             obj.get_fetch_state_display(),
         )
+
+    @admin.display(description=_("fetch error"))
+    def fetch_error_text(self, obj: Article) -> str:
+        """Why the last fetch failed, in words; the fetcher's own sentence as the detail."""
+        if not obj.fetch_error:
+            return "—"
+        sentence = fetch_error_sentence(obj.fetch_error_code, obj.fetch_error)
+        if sentence == obj.fetch_error:
+            return sentence
+        return format_html('{}<br><code lang="en">{}</code>', sentence, obj.fetch_error)
 
     @admin.display(description=_("edited fields"))
     def edited_fields_list(self, obj: Article) -> str:
@@ -192,6 +209,8 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             "title": gettext("Add articles from URLs"),
             "form": form,
             "results": results,
+            # Each result with why it failed: the service's refusal, or the article's fetch error.
+            "rows": [(r, r.error or _article_error(r.article)) for r in results or []],
             "media": self.media,
         }
         return render(request, "admin/articles/article/add_urls.html", context)
@@ -203,7 +222,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         raw = request.GET.get("ids", "")
         ids = [int(part) for part in raw.split(",")[:MAX_URLS_PER_BATCH] if part.isdigit()]
         articles = Article.objects.filter(pk__in=ids).only(
-            "pk", "title", "fetch_state", "fetch_error"
+            "pk", "title", "fetch_state", "fetch_error", "fetch_error_code"
         )
         return JsonResponse(
             {
@@ -211,7 +230,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
                     str(a.pk): {
                         "state": a.fetch_state,
                         "label": a.get_fetch_state_display(),
-                        "error": a.fetch_error,
+                        "error": fetch_error_sentence(a.fetch_error_code, a.fetch_error),
                         "title": a.title,
                     }
                     for a in articles

@@ -36,6 +36,7 @@ def newsroom(db) -> dict[str, object]:
         canonical_url="https://zorvath.example/a/2",
         title="Ulmsted Orrin",
         fetch_state=Article.FetchState.FAILED,
+        fetch_error_code="timeout",
         fetch_error="Plimmet",
     )
     digest = Digest.objects.create(
@@ -55,7 +56,14 @@ def newsroom(db) -> dict[str, object]:
     WebhookDelivery.objects.create(
         subscription=subscription, event="issue.published", payload={}, last_error="Kwenlo"
     )
-    return {"digest": digest, "issue": issue, "article": article, "tag": tag, "source": source}
+    return {
+        "digest": digest,
+        "issue": issue,
+        "article": article,
+        "failed": other,
+        "tag": tag,
+        "source": source,
+    }
 
 
 def admin_client(language: str) -> Client:

@@ -54,3 +54,21 @@ def test_an_article_nobody_edited_says_so(newsroom) -> None:
     Article.objects.filter(pk=article.pk).update(edited_fields=[])
     soup = page("en", reverse("admin:articles_article_change", args=[article.pk]))
     assert "None: a re-fetch may update every fetched field." in soup.get_text()
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("zh-hans", "网站响应太慢。"), ("en", "The site took too long to answer.")],
+)
+def test_a_failed_fetch_says_why_in_the_editors_language(newsroom, language, sentence) -> None:
+    failed: Article = newsroom["failed"]
+    client = admin_client(language)
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f'title="{sentence}"' in listing
+    change = page(language, reverse("admin:articles_article_change", args=[failed.pk]))
+    assert sentence in change.get_text()
+    assert change.select_one('code[lang="en"]').get_text() == "Plimmet"  # the fetcher's detail
+    status = client.get(
+        reverse("admin:articles_article_fetch_status"), {"ids": str(failed.pk)}
+    ).json()
+    assert status["articles"][str(failed.pk)]["error"] == sentence

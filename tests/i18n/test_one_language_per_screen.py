@@ -152,7 +152,7 @@ def test_a_screen_in_two_languages_is_caught() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the services' own error sentences (a URL refused, a fetch failed, an issue that"
+    reason="the services' own error sentences (a URL refused, an issue that"
     " cannot be published) are English, shared with the API, which answers in one language",
 )
 def test_the_reason_a_pasted_url_was_refused_is_in_the_editors_language(newsroom) -> None:
