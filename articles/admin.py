@@ -130,7 +130,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
     def fetch_badge(self, obj: Article) -> str:
         return format_html(
             '<span class="fetch-badge" data-state="{}" title="{}" style="color:#fff;'
-            'background:{};padding:1px 6px;border-radius:8px">{}</span>',
+            'background:{};padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
             obj.fetch_state,
             fetch_error_sentence(obj.fetch_error_code, obj.fetch_error),
             FETCH_BADGE_COLOURS.get(obj.fetch_state, "#777"),
