@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from articles.imagestore import ImageRejected, upload_as_image
 from articles.services import MAX_URLS_PER_BATCH
 
+# Why an upload was refused, in the editor's language (the image module's sentences are English).
+IMAGE_REJECTED = {
+    "unsupported": _("This is not a JPEG, PNG, GIF or WebP image."),
+    "too_large": _("The image is too large: it has too many pixels or bytes."),
+    "corrupt": _("The image could not be read."),
+}
+
 
 class ReencodedImageField(forms.ImageField):
     """Accepts an upload only as an image Pillow re-encodes, and keeps the re-encoded copy.
@@ -20,7 +27,8 @@ class ReencodedImageField(forms.ImageField):
         try:
             image, processed = upload_as_image(value)
         except ImageRejected as exc:
-            raise forms.ValidationError(exc.message) from None
+            sentence = IMAGE_REJECTED.get(exc.code)
+            raise forms.ValidationError(str(sentence) if sentence else exc.message) from None
         image.processed = processed  # type: ignore[attr-defined]  # read in the admin's save
         return image
 

@@ -72,3 +72,25 @@ def test_a_failed_fetch_says_why_in_the_editors_language(newsroom, language, sen
         reverse("admin:articles_article_fetch_status"), {"ids": str(failed.pk)}
     ).json()
     assert status["articles"][str(failed.pk)]["error"] == sentence
+
+
+def test_a_refused_upload_says_why_in_the_editors_language(newsroom, settings) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from tests.digest.test_admin_workflow import change_form_data
+
+    settings.IMAGE_MAX_PIXELS = 10
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(picture, "PNG")
+    article: Article = newsroom["article"]
+    client = admin_client("zh-hans")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(client.get(url))
+    data["image"] = SimpleUploadedFile("z.png", picture.getvalue(), "image/png")
+    response = client.post(url, data)
+    assert response.context["adminform"].form.errors["image"] == [
+        "图片太大：像素或文件大小超过了上限。"
+    ]
