@@ -21,6 +21,9 @@ RUN pip install --requirement requirements.prod.lock
 
 COPY --chown=briefroom:briefroom . .
 
+# The message catalogues Django reads, compiled from locale/*/LC_MESSAGES/django.po.
+RUN pybabel --quiet compile --directory locale --domain django
+
 # Static files are collected into the image, with hashed names for WhiteNoise's manifest;
 # the settings need production-shaped values to load, none of which is kept.
 RUN DJANGO_PRODUCTION=true \

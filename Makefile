@@ -9,15 +9,27 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/briefroom_$(CHECKOUT_ID)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test check format services migrate demo bench bench-feeds lock compose-check backup schema
+# Compiled message catalogues: built from the committed .po files, never committed themselves.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-install: $(STAMP)
+.PHONY: install run test check format services migrate demo bench bench-feeds lock compose-check backup schema messages
+
+install: $(STAMP) $(MO_FILES)
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	@touch $(STAMP)
+
+# Pure Python (Babel): no system gettext needed.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	$(BIN)/pybabel --quiet compile --input-file $< --output-file $@
+
+# Extract every message from the code and templates, update the catalogues in locale/, take in
+# the translations waiting in locale/pending/*.po, and compile.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -3,14 +3,17 @@ from __future__ import annotations
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from articles.fetch_errors import fetch_error_sentence
 from articles.forms import AddUrlsForm, ReencodedImageField
 from articles.imagestore import lead_image_store
 from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
@@ -35,6 +38,23 @@ class RelatedLinkForm(forms.ModelForm):
         if self.has_changed():
             self.instance.source = RelatedLink.Source.EDITOR
         return super().save(commit)
+
+
+def edited_field_label(name: str) -> str:
+    """The label an editor knows a scraped field by (related links are not a model field)."""
+    if name == "related_links":
+        return str(RelatedLink._meta.verbose_name_plural)
+    try:
+        field = Article._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(capfirst(getattr(field, "verbose_name", name)))
+
+
+def _article_error(article: Article | None) -> str:
+    if article is None or not article.fetch_error:
+        return ""
+    return fetch_error_sentence(article.fetch_error_code, article.fetch_error)
 
 
 class RelatedLinkInline(SortableTabularInline):
@@ -69,10 +89,10 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         "canonical_url",
         "submitted_url",
         "fetch_state",
-        "fetch_error",
+        "fetch_error_text",
         "fetch_attempts",
         "fetched_at",
-        "edited_fields",
+        "edited_fields_list",
         "body_text",
         "image_preview",
         "created_by",
@@ -81,22 +101,22 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["canonical_url", "submitted_url", "kind", "title", "source", "author"]}),
-        ("Text", {"fields": ["summary", "excerpt", "published_at", "tags"]}),
+        (_("Text"), {"fields": ["summary", "excerpt", "published_at", "tags"]}),
         (
-            "Lead image",
+            _("Lead image"),
             {"fields": ["image_preview", "image", "image_url", "image_alt"]},
         ),
         (_("Page text"), {"classes": ["collapse"], "fields": ["body_text"]}),
-        ("Metadata", {"classes": ["collapse"], "fields": ["metadata"]}),
+        (_("Metadata"), {"classes": ["collapse"], "fields": ["metadata"]}),
         (
-            "Fetching",
+            _("Fetching"),
             {
                 "fields": [
                     "fetch_state",
-                    "fetch_error",
+                    "fetch_error_text",
                     "fetch_attempts",
                     "fetched_at",
-                    "edited_fields",
+                    "edited_fields_list",
                     "created_by",
                     "created_at",
                     "updated_at",
@@ -114,7 +134,11 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             return format_html('<img src="{}" alt="" width="60" loading="lazy">', image.url)
         return ""
 
-    @admin.display(description="image")
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, obj: Article) -> str:
+        return obj.display_title
+
+    @admin.display(description=_("image"))
     def image_preview(self, obj: Article) -> str:
         if obj.image:
             return format_html(
@@ -124,21 +148,49 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             return format_html('<a href="{0}" rel="noreferrer">{0}</a>', obj.image_url)
         return "—"
 
-    @admin.display(description="fetch", ordering="fetch_state")
+    @admin.display(description=_("fetch"), ordering="fetch_state")
     def fetch_badge(self, obj: Article) -> str:
         return format_html(
             '<span class="fetch-badge" data-state="{}" title="{}" style="color:#fff;'
-            'background:{};padding:1px 6px;border-radius:8px">{}</span>',
+            'background:{};padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
             obj.fetch_state,
-            obj.fetch_error,
+            fetch_error_sentence(obj.fetch_error_code, obj.fetch_error),
             FETCH_BADGE_COLOURS.get(obj.fetch_state, "#777"),
             obj.get_fetch_state_display(),
         )
 
-    @admin.action(description="Re-fetch selected articles")
+    @admin.display(description=_("fetch error"))
+    def fetch_error_text(self, obj: Article) -> str:
+        """Why the last fetch failed, in words; the fetcher's own sentence as the detail."""
+        if not obj.fetch_error:
+            return "—"
+        sentence = fetch_error_sentence(obj.fetch_error_code, obj.fetch_error)
+        if sentence == obj.fetch_error:
+            return sentence
+        return format_html('{}<br><code lang="en">{}</code>', sentence, obj.fetch_error)
+
+    @admin.display(description=_("edited fields"))
+    def edited_fields_list(self, obj: Article) -> str:
+        """The hand-edited fields by their labels, not the stored list of names."""
+        if not obj.edited_fields:
+            return gettext("None: a re-fetch may update every fetched field.")
+        labels = ((edited_field_label(name),) for name in obj.edited_fields)
+        return format_html(
+            '<ul class="edited-fields">{}</ul>', format_html_join("", "<li>{}</li>", labels)
+        )
+
+    @admin.action(description=_("Re-fetch selected articles"))
     def refetch(self, request: HttpRequest, queryset) -> None:
         count = articles_refetch(ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"Queued {count} article(s) for fetching.")
+        self.message_user(
+            request,
+            ngettext(
+                "Queued %(count)d article for fetching.",
+                "Queued %(count)d articles for fetching.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def get_urls(self):
         return [
@@ -165,19 +217,22 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             created = sum(1 for r in results if r.created)
             failed = sum(1 for r in results if r.error)
             level = messages.WARNING if failed else messages.SUCCESS
+            known = len(results) - created - failed
             self.message_user(
                 request,
-                f"{created} new article(s), {len(results) - created - failed} already known, "
-                f"{failed} not added.",
+                gettext("New: %(created)d. Already known: %(known)d. Not added: %(failed)d.")
+                % {"created": created, "known": known, "failed": failed},
                 level,
             )
             form = AddUrlsForm(initial={"urls": "\n".join(r.url for r in results if r.error)})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Add articles from URLs",
+            "title": gettext("Add articles from URLs"),
             "form": form,
             "results": results,
+            # Each result with why it failed: the service's refusal, or the article's fetch error.
+            "rows": [(r, r.error or _article_error(r.article)) for r in results or []],
             "media": self.media,
         }
         return render(request, "admin/articles/article/add_urls.html", context)
@@ -189,7 +244,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         raw = request.GET.get("ids", "")
         ids = [int(part) for part in raw.split(",")[:MAX_URLS_PER_BATCH] if part.isdigit()]
         articles = Article.objects.filter(pk__in=ids).only(
-            "pk", "title", "fetch_state", "fetch_error"
+            "pk", "title", "fetch_state", "fetch_error", "fetch_error_code"
         )
         return JsonResponse(
             {
@@ -197,7 +252,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
                     str(a.pk): {
                         "state": a.fetch_state,
                         "label": a.get_fetch_state_display(),
-                        "error": a.fetch_error,
+                        "error": fetch_error_sentence(a.fetch_error_code, a.fetch_error),
                         "title": a.title,
                     }
                     for a in articles

@@ -23,11 +23,13 @@ SCRAPED_FIELDS = (
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=64, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self) -> str:
         return self.name
@@ -52,76 +54,94 @@ class Article(models.Model):
     """One linked page: a WeChat post, an arXiv paper, a GitHub repository or any web page."""
 
     class Kind(models.TextChoices):
-        WECHAT = "wechat", "WeChat"
+        WECHAT = "wechat", _("WeChat")
         ARXIV = "arxiv", "arXiv"
         GITHUB = "github", "GitHub"
-        WEB = "web", "Web page"
+        WEB = "web", _("Web page")
 
     class FetchState(models.TextChoices):
-        PENDING = "pending", "Pending"
-        FETCHING = "fetching", "Fetching"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        FETCHING = "fetching", _("Fetching")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     submitted_url = models.URLField(
-        "URL as pasted",
+        _("URL as pasted"),
         max_length=2048,
-        help_text="As the editor pasted it, minus private per-reader parameters.",
+        help_text=_("As the editor pasted it, minus private per-reader parameters."),
     )
-    canonical_url = models.CharField(max_length=2048, unique=True)
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WEB)
-    title = models.CharField(max_length=500, blank=True)
+    canonical_url = models.CharField(_("canonical URL"), max_length=2048, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.WEB)
+    title = models.CharField(_("title"), max_length=500, blank=True)
     source = models.ForeignKey(
         Source,
-        verbose_name="publication",
+        verbose_name=_("publication"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="articles",
     )
-    author = models.CharField(max_length=300, blank=True)
+    author = models.CharField(_("author"), max_length=300, blank=True)
     summary = models.TextField(
-        blank=True, help_text="The editor's summary in Markdown; shown in issues and exports."
+        _("summary"),
+        blank=True,
+        help_text=_("The editor's summary in Markdown; shown in issues and exports."),
     )
-    excerpt = models.TextField(blank=True, help_text="Text taken from the page when fetched.")
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("Text taken from the page when fetched.")
+    )
     body_text = models.TextField(
         _("page text"),
         blank=True,
         help_text=_("The article's text as fetched, one paragraph a line; for search and quoting."),
     )
-    image = models.ImageField(upload_to="articles/", blank=True, max_length=300)
-    image_thumbnail = models.ImageField(upload_to="articles/thumbs/", blank=True, max_length=300)
-    image_url = models.URLField("lead image origin URL", max_length=2048, blank=True)
-    image_width = models.PositiveIntegerField(null=True, blank=True)
-    image_height = models.PositiveIntegerField(null=True, blank=True)
-    image_alt = models.CharField("lead image alt text", max_length=300, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    metadata = models.JSONField(default=dict, blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    image = models.ImageField(_("lead image"), upload_to="articles/", blank=True, max_length=300)
+    image_thumbnail = models.ImageField(
+        _("thumbnail"), upload_to="articles/thumbs/", blank=True, max_length=300
+    )
+    image_url = models.URLField(_("lead image origin URL"), max_length=2048, blank=True)
+    image_width = models.PositiveIntegerField(_("image width"), null=True, blank=True)
+    image_height = models.PositiveIntegerField(_("image height"), null=True, blank=True)
+    image_alt = models.CharField(_("lead image alt text"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
 
     fetch_state = models.CharField(
-        max_length=16, choices=FetchState.choices, default=FetchState.PENDING, db_index=True
+        _("fetch state"),
+        max_length=16,
+        choices=FetchState.choices,
+        default=FetchState.PENDING,
+        db_index=True,
     )
-    fetch_error = models.TextField(blank=True)
-    fetch_error_code = models.CharField(max_length=32, blank=True)
-    fetch_attempts = models.PositiveIntegerField(default=0)
-    fetched_at = models.DateTimeField("last fetch attempt", null=True, blank=True)
+    fetch_error = models.TextField(_("fetch error"), blank=True)
+    fetch_error_code = models.CharField(_("fetch error code"), max_length=32, blank=True)
+    fetch_attempts = models.PositiveIntegerField(_("fetch attempts"), default=0)
+    fetched_at = models.DateTimeField(_("last fetch attempt"), null=True, blank=True)
     edited_fields = models.JSONField(
+        _("edited fields"),
         default=list,
         blank=True,
-        help_text="Fields an editor changed by hand; a re-fetch never overwrites them.",
+        help_text=_("Fields an editor changed by hand; a re-fetch never overwrites them."),
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         indexes = [
             models.Index(fields=["-published_at"], name="article_published_idx"),
             # Partial on a column that is never null, so that only the queries that ask
@@ -160,10 +180,12 @@ class RelatedLink(models.Model):
         METADATA = "metadata", _("page or API metadata")
         EDITOR = "editor", _("editor")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="links")
-    label = models.CharField(max_length=100)
-    url = models.URLField(max_length=2048)
-    position = models.PositiveIntegerField(default=0, db_index=True)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="links"
+    )
+    label = models.CharField(_("label"), max_length=100)
+    url = models.URLField(_("URL"), max_length=2048)
+    position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
     source = models.CharField(
         _("found in"),
         max_length=16,
@@ -174,6 +196,8 @@ class RelatedLink(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("related link")
+        verbose_name_plural = _("related links")
 
     def __str__(self) -> str:
         return f"{self.label}: {self.url}"

@@ -1,10 +1,13 @@
-"""Serve the probes before host validation and HTTPS redirects."""
+"""Serve the probes before host validation and HTTPS redirects; choose each screen's language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from ops.views import healthz, readyz
 
@@ -25,3 +28,30 @@ class HealthCheckMiddleware:
         if probe is not None:
             return probe(request)
         return self.get_response(request)
+
+
+# Screens that speak the editor's language; every other page speaks the site's or its digest's.
+EDITOR_PATH_PREFIXES = ("/admin/", "/i18n/")
+
+
+class EditorLocaleMiddleware(LocaleMiddleware):
+    """The admin follows the editor: the language switcher's cookie, else Accept-Language.
+
+    Public pages never negotiate: they are the same for every reader (which is what lets the
+    page cache keep one copy per URL), in the site's language unless a digest's view
+    switches to the digest's own.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith(EDITOR_PATH_PREFIXES):
+            super().process_request(request)
+            return
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if request.path_info.startswith(EDITOR_PATH_PREFIXES):
+            return super().process_response(request, response)
+        return response

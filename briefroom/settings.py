@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "ops",
+    "briefroom",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "digest.pagecache.PageCacheMiddleware",  # before sessions: cached public pages skip them
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The admin in the editor's language; public pages in the site's or the digest's.
+    "briefroom.middleware.EditorLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,7 +115,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "zh-hans")
+# Every screen is in one of these; the catalogues are in locale/ (`make messages` updates them).
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

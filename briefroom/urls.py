@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language, the admin's switcher
     path("api/", include("api.urls")),
     path("", include("ops.urls")),
     path("", include("digest.urls")),

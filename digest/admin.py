@@ -17,6 +17,8 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.forms import ReencodedImageField
 from digest import services
@@ -31,9 +33,9 @@ class DigestAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-admin.site.site_header = "Briefroom newsroom"
+admin.site.site_header = _("Briefroom newsroom")
 admin.site.site_title = "Briefroom"
-admin.site.index_title = "Collect, assemble, ship"
+admin.site.index_title = _("Collect, assemble, ship")
 
 
 class EntryInline(SortableTabularInline):
@@ -55,7 +57,7 @@ class EntryInline(SortableTabularInline):
         models.CharField: {"widget": forms.TextInput(attrs={"size": 30})},
     }
 
-    @admin.display(description="fetched")
+    @admin.display(description=_("fetched"))
     def fetch_state(self, obj: Entry) -> str:
         if not obj.pk:
             return ""
@@ -99,7 +101,7 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
         models.PositiveIntegerField: {"widget": forms.NumberInput(attrs={"style": "width: 14ch"})}
     }
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Issue) -> str:
         colour = {"draft": "#777", "scheduled": "#9a6700", "published": "#1a7f37"}[obj.status]
         return format_html(
@@ -134,7 +136,7 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             actions.pop("unpublish_selected", None)
         return actions
 
-    @admin.action(description="Publish selected issues")
+    @admin.action(description=_("Publish selected issues"))
     def publish_selected(self, request, queryset) -> None:
         for issue in queryset:
             try:
@@ -142,13 +144,18 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             except services.IssueError as exc:
                 self.message_user(request, f"{issue}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, f"Published {issue}.")
+                self.message_user(request, gettext("Published %(issue)s.") % {"issue": issue})
 
-    @admin.action(description="Unpublish selected issues")
+    @admin.action(description=_("Unpublish selected issues"))
     def unpublish_selected(self, request, queryset) -> None:
         for issue in queryset:
             services.issue_unpublish(issue=issue, by=request.user)
-        self.message_user(request, f"Unpublished {queryset.count()} issue(s).")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("Unpublished %(count)d issue.", "Unpublished %(count)d issues.", count)
+            % {"count": count},
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -173,7 +180,7 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
     def export_view(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         issue = self._issue(request, pk)
         if fmt not in ExportFormat.values:
-            raise Http404("Unknown export format")
+            raise Http404(gettext("Unknown export format"))
         body = export_issue(issue, fmt)
         response = HttpResponse(body, content_type=ExportFormat(fmt).content_type)
         if request.GET.get("inline") != "1":
@@ -208,10 +215,12 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
         try:
             if publish:
                 services.issue_publish(issue=issue, by=request.user)
-                self.message_user(request, f"Published {issue}.")
+                self.message_user(request, gettext("Published %(issue)s.") % {"issue": issue})
             else:
                 services.issue_unpublish(issue=issue, by=request.user)
-                self.message_user(request, f"{issue} is a draft again.")
+                self.message_user(
+                    request, gettext("%(issue)s is a draft again.") % {"issue": issue}
+                )
         except services.IssueError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         return HttpResponseRedirect(self._change_url(issue))

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_groups(sender, **kwargs) -> None:
@@ -10,7 +11,7 @@ def _ensure_groups(sender, **kwargs) -> None:
 
 class DigestConfig(AppConfig):
     name = "digest"
-    verbose_name = "Digests"
+    verbose_name = _("Digests")
 
     def ready(self) -> None:
         from digest import (

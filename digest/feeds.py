@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
 from digest import caching, selectors
 from digest.models import Digest, Issue
@@ -69,7 +70,7 @@ class IssuesFeed(Feed):
     def description(self, obj: Digest | None) -> str:
         if obj:
             return strip_control(obj.description or obj.name)
-        return f"{SITE_NAME}: curated AI news digests"
+        return gettext("%(site)s: curated AI news digests") % {"site": SITE_NAME}
 
     def link(self, obj: Digest | None) -> str:
         path = reverse("archive:digest", args=[obj.slug]) if obj else reverse("archive:home")

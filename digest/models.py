@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -15,26 +16,37 @@ class Digest(models.Model):
     """A named newsletter with its own numbering, language and intro."""
 
     class Numbering(models.TextChoices):
-        DATE = "date", "Date-based (20210219)"
-        SEQUENTIAL = "sequential", "Sequential (1, 2, 3…)"
+        DATE = "date", _("Date-based (20210219)")
+        SEQUENTIAL = "sequential", _("Sequential (1, 2, 3…)")
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
     language = models.CharField(
-        max_length=16, default="zh-hans", help_text="BCP 47 language of the digest's text."
+        _("language"),
+        max_length=16,
+        default="zh-hans",
+        help_text=_(
+            "Language of the digest's text (BCP 47, e.g. zh-hans or en); its public pages are"
+            " shown in it."
+        ),
     )
-    numbering = models.CharField(max_length=16, choices=Numbering.choices, default=Numbering.DATE)
+    numbering = models.CharField(
+        _("numbering"), max_length=16, choices=Numbering.choices, default=Numbering.DATE
+    )
     intro_template = models.TextField(
+        _("intro template"),
         default=DEFAULT_INTRO_TEMPLATE,
         blank=True,
-        help_text="Starts each new issue's intro. Placeholders: {digest}, {number}, {count}.",
+        help_text=_("Starts each new issue's intro. Placeholders: {digest}, {number}, {count}."),
     )
-    others_heading = models.CharField(max_length=50, default="其他")
-    created_at = models.DateTimeField(auto_now_add=True)
+    others_heading = models.CharField(_("“others” heading"), max_length=50, default="其他")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
 
     def __str__(self) -> str:
         return self.name
@@ -59,38 +71,51 @@ class Issue(models.Model):
     """One numbered issue of a digest."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
 
-    digest = models.ForeignKey(Digest, on_delete=models.PROTECT, related_name="issues")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200, blank=True)
-    issue_date = models.DateField(default=timezone.localdate)
+    digest = models.ForeignKey(
+        Digest, verbose_name=_("digest"), on_delete=models.PROTECT, related_name="issues"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    issue_date = models.DateField(_("issue date"), default=timezone.localdate)
     intro = models.TextField(
+        _("intro"),
         blank=True,
-        help_text="The editor's note. Placeholders: {digest}, {number}, {count}.",
+        help_text=_("The editor's note. Placeholders: {digest}, {number}, {count}."),
     )
     stats_override = models.CharField(
-        "stats line override",
+        _("stats line override"),
         max_length=200,
         blank=True,
-        help_text="Leave empty to compute “本文一共 N 字，通篇阅读结束需要 a~b 分钟”.",
+        help_text=_(
+            "Leave empty to compute the line with the issue's length and reading time, in the"
+            " house style."
+        ),
     )
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IssueQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
         constraints = [
             models.UniqueConstraint(fields=["digest", "number"], name="issue_unique_number"),
         ]
@@ -114,7 +139,12 @@ class Issue(models.Model):
 
         if self.stats_override and not is_stats_line(self.stats_override):
             raise ValidationError(
-                {"stats_override": "Write it as “本文一共 N 字，通篇阅读结束需要 a~b 分钟”."}
+                {
+                    "stats_override": _(
+                        "Write it in the house style, with the issue's length and reading time"
+                        " (本文一共 N 字，通篇阅读结束需要 a~b 分钟)."
+                    )
+                }
             )
 
     def is_published(self) -> bool:
@@ -131,24 +161,33 @@ class Entry(models.Model):
     """An article placed in an issue, in the main list or the final “others” list."""
 
     class Section(models.TextChoices):
-        MAIN = "main", "Main"
-        OTHERS = "others", "Others"
+        MAIN = "main", _("Main")
+        OTHERS = "others", _("Others")
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="entries")
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="entries")
-    position = models.PositiveIntegerField(default=0, db_index=True)
-    section = models.CharField(max_length=16, choices=Section.choices, default=Section.MAIN)
-    title_override = models.CharField(max_length=500, blank=True)
-    summary_override = models.TextField(blank=True)
-    image_override = models.ImageField(upload_to="entries/", blank=True, max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="entries"
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="entries"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
+    section = models.CharField(
+        _("section"), max_length=16, choices=Section.choices, default=Section.MAIN
+    )
+    title_override = models.CharField(_("title override"), max_length=500, blank=True)
+    summary_override = models.TextField(_("summary override"), blank=True)
+    image_override = models.ImageField(
+        _("image override"), upload_to="entries/", blank=True, max_length=300
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     # Not stored: the API sets it on the entries it numbers (1-based, within the section).
     number_in_section: int
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name_plural = "entries"
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
         constraints = [
             models.UniqueConstraint(fields=["issue", "article"], name="entry_unique_article"),
         ]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from digest import caching, selectors
@@ -57,9 +58,26 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
+def ui_language(language: str | None) -> str:
+    """The language of a page's own words: its digest's when the site speaks it, else the site's."""
+    if language:
+        try:
+            return translation.get_supported_language_variant(language)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE
+
+
+def render_page(template: str, context: dict) -> str:
+    """Render in the page's language: the same for every reader, so one cached copy serves all."""
+    with translation.override(context["ui_lang"]):
+        return render_to_string(template, context)
+
+
 def page_response(template: str, context: dict, *, lang: str | None = None) -> HttpResponse:
-    context = {"lang": lang or settings.LANGUAGE_CODE, "ui_lang": settings.LANGUAGE_CODE, **context}
-    return HttpResponse(render_to_string(template, context))
+    lang = lang or settings.LANGUAGE_CODE
+    context = {"lang": lang, "ui_lang": ui_language(lang), **context}
+    return HttpResponse(render_page(template, context))
 
 
 def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
@@ -117,7 +135,7 @@ def issue_detail(request: HttpRequest, digest: str, number: int) -> HttpResponse
     response = caching.not_modified(request, etag=etag, last_modified=last_modified)
     if response is None:
         html = caching.cached_render(
-            f"issue:{issue.pk}", etag, lambda: render_to_string(*_issue_page(issue))
+            f"issue:{issue.pk}", etag, lambda: render_page(*_issue_page(issue))
         )
         response = caching.set_validators(
             HttpResponse(html), etag=etag, last_modified=last_modified
@@ -127,7 +145,7 @@ def issue_detail(request: HttpRequest, digest: str, number: int) -> HttpResponse
 
 def render_issue_page(request: HttpRequest, issue: Issue, *, preview: bool = False) -> HttpResponse:
     """The issue page; a preview shows a banner and is never cached, here or downstream."""
-    response = HttpResponse(render_to_string(*_issue_page(issue, preview=preview)))
+    response = HttpResponse(render_page(*_issue_page(issue, preview=preview)))
     if preview:
         add_never_cache_headers(response)
         patch_vary_headers(response, ["Cookie"])
@@ -148,7 +166,7 @@ def _issue_page(issue: Issue, *, preview: bool = False) -> tuple[str, dict]:
         "others_number": len(content.main) + 1,
         "preview": preview,
         "lang": issue.digest.language,
-        "ui_lang": settings.LANGUAGE_CODE,
+        "ui_lang": ui_language(issue.digest.language),
         "lead_entry": content.main[0] if content.main else None,
     }
     return "digest/issue.html", context

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from webhooks import services
 from webhooks.models import Event, WebhookDelivery, WebhookSubscription
@@ -11,11 +14,19 @@ STATE_COLOURS = {"pending": "#777", "delivered": "#1a7f37", "failed": "#cf222e"}
 
 
 class SubscriptionForm(forms.ModelForm):
-    events = forms.MultipleChoiceField(choices=Event.choices, widget=forms.CheckboxSelectMultiple)
+    events = forms.MultipleChoiceField(
+        label=_("events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = WebhookSubscription
         fields = ["name", "target_url", "events", "active", "secret"]
+
+
+class RecentDeliveriesFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        # Sliced after the formset has narrowed it to its subscription, never before.
+        return super().get_queryset()[:20]
 
 
 class DeliveryInline(admin.TabularInline):
@@ -27,9 +38,7 @@ class DeliveryInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     ordering = ["-created_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-created_at")[:20]
+    formset = RecentDeliveriesFormSet
 
 
 @admin.register(WebhookSubscription)
@@ -41,7 +50,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [DeliveryInline]
 
-    @admin.display(description="events")
+    @admin.display(description=_("events"))
     def event_list(self, obj: WebhookSubscription) -> str:
         return ", ".join(obj.events)
 
@@ -72,7 +81,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     ]
     actions = ["redeliver"]
 
-    @admin.display(description="state", ordering="state")
+    @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj: WebhookDelivery) -> str:
         return format_html(
             '<span style="color:#fff;background:{};padding:1px 6px;border-radius:8px">{}</span>',
@@ -83,8 +92,16 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Send selected deliveries again", permissions=["change"])
+    @admin.action(description=_("Send selected deliveries again"), permissions=["change"])
     def redeliver(self, request, queryset) -> None:
         for delivery in queryset.select_related("subscription"):
             services.delivery_redeliver(delivery=delivery)
-        self.message_user(request, f"Queued {queryset.count()} delivery(ies) again.", messages.INFO)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Queued %(count)d delivery again.", "Queued %(count)d deliveries again.", count
+            )
+            % {"count": count},
+            messages.INFO,
+        )

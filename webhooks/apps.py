@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_groups(sender, **kwargs) -> None:
@@ -11,7 +12,7 @@ def _ensure_groups(sender, **kwargs) -> None:
 
 class WebhooksConfig(AppConfig):
     name = "webhooks"
-    verbose_name = "Webhooks"
+    verbose_name = _("Webhooks")
 
     def ready(self) -> None:
         from webhooks import receivers  # noqa: F401 - connects the signal receivers

@@ -35,7 +35,7 @@
 
   link.addEventListener("click", async (event) => {
     event.preventDefault();
-    say("Copying…");
+    say(link.dataset.copying || "Copying…");
     try {
       // Promises, not finished blobs: Safari only allows clipboard writes that start
       // inside the click, before any await.
@@ -44,9 +44,12 @@
         "text/plain": fetchBlob(link.dataset.textUrl, "text/plain", (text) => text),
       });
       await navigator.clipboard.write([item]);
-      say("Copied. Paste it into the WeChat editor or an email.");
+      say(link.dataset.copied || "Copied. Paste it into the WeChat editor or an email.");
     } catch (error) {
-      say(`Could not copy (${error.message}). Open the link and copy the page instead.`);
+      // The page gives the words in the editor's language; {error} stands for the reason.
+      const failed =
+        link.dataset.failed || "Could not copy ({error}). Open the link and copy the page instead.";
+      say(failed.replace("{error}", error.message));
     }
   });
 })();

@@ -40,6 +40,7 @@ def change_form_data(response) -> dict:
 @pytest.fixture
 def editor_client(client):
     client.force_login(editor())
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin speaks the browser's language
     return client
 
 
@@ -53,7 +54,7 @@ def test_bulk_add_urls_page_creates_and_matches_articles(editor_client) -> None:
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "1 new article(s), 1 already known, 1 not added" in body
+    assert "New: 1. Already known: 1. Not added: 1." in body
     assert "(existing)" in body and "(new)" in body
     assert Article.objects.count() == 2
     # the line that failed is given back for correction, nothing is lost
@@ -244,7 +245,7 @@ def test_refetch_action_queues_the_selected_articles(
             {"action": "refetch", "_selected_action": [failed.pk]},
             follow=True,
         )
-    assert "Queued 1 article(s)" in response.content.decode()
+    assert "Queued 1 article for fetching." in response.content.decode()
     failed.refresh_from_db()
     assert (failed.fetch_state, failed.fetch_error) == ("pending", "")
     assert queued == [failed.pk]

@@ -286,7 +286,20 @@ def test_issue_page_has_social_cards_canonical_link_and_digest_language(client, 
     assert '<meta property="og:locale" content="en_US">' in html
     assert '<meta property="og:image" content="https://img.example.com/' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
-    assert 'lang="zh-hans"' in html  # the site's own labels keep their language
+    # The page's own words follow the digest's language: one language on the screen.
+    assert 'lang="zh-hans"' not in html
+    assert ">Skip to content<" in html and ">Contents<" in html
+
+
+def test_a_digest_in_a_language_the_site_does_not_speak_keeps_the_site_labels(client) -> None:
+    digest = DigestFactory.create(name="Wochenschau", slug="wochenschau", language="de")
+    issue = make_issue(digest=digest, title="Kleine Modelle")
+
+    html = client.get(issue_url(issue)).content.decode()
+
+    assert '<html lang="de">' in html
+    assert '<header class="site-header" lang="zh-hans">' in html  # the labels say so
+    assert ">跳到正文<" in html
 
 
 def test_tag_and_source_pages_list_articles_of_published_issues_only(client) -> None:

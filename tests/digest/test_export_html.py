@@ -117,7 +117,9 @@ def test_admin_issue_page_offers_copy_as_rich_text(client) -> None:
     client.force_login(get_user_model().objects.create_superuser("admin", password="pw"))
     issue = make_issue()
 
-    html = client.get(reverse("admin:digest_issue_change", args=[issue.pk])).content.decode()
+    html = client.get(
+        reverse("admin:digest_issue_change", args=[issue.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
 
     export = reverse("admin:digest_issue_export", args=[issue.pk, "html"])
     assert f'href="{export}?inline=1" id="copy-rich-text"' in html

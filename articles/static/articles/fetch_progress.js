@@ -40,7 +40,10 @@
       if (!settled(info.state)) open += 1;
     }
     if (summary) {
-      summary.textContent = open ? open + " still fetching…" : "All fetched.";
+      // The page gives the words in the editor's language; {count} stands for the number.
+      const fetching = summary.dataset.stillFetching || "Still fetching: {count}…";
+      const done = summary.dataset.allFetched || "All fetched.";
+      summary.textContent = open ? fetching.replace("{count}", String(open)) : done;
     }
     if (open) window.setTimeout(poll, delay);
   }
