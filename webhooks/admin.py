@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from webhooks import services
@@ -18,18 +19,28 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["name", "target_url", "events", "active", "secret"]
 
 
+LATEST_DELIVERIES = 20
+
+
+class LatestDeliveriesFormSet(BaseInlineFormSet):
+    """Only the newest deliveries: the formset filters by subscription first, then we slice."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset()[:LATEST_DELIVERIES]
+        return self._queryset
+
+
 class DeliveryInline(admin.TabularInline):
     model = WebhookDelivery
+    formset = LatestDeliveriesFormSet
     readonly_fields = ["event", "state", "status_code", "attempts", "last_error", "created_at"]
     fields = [*readonly_fields]
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = True
-    ordering = ["-created_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-created_at")[:20]
+    ordering = ["-created_at", "-pk"]
 
 
 @admin.register(WebhookSubscription)
