@@ -65,7 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: probes come by IP address, before host validation and the HTTPS redirect.
+    # First: input nothing can use (NUL, bad %-escapes, non-UTF-8) goes no further.
+    "briefroom.middleware.InputBoundaryMiddleware",
+    # Probes come by IP address, before host validation and the HTTPS redirect.
     "briefroom.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

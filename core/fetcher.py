@@ -380,23 +380,25 @@ def _allowlisted(target: _Target) -> bool:
     return False
 
 
+def _blocked(message: str) -> FetchError:
+    """Every refusal, whether for the port, the name or the address, is logged alike."""
+    logger.warning("fetch blocked: %s", message)
+    return FetchError("blocked", message + ".")
+
+
 def _check_static(target: _Target) -> bool:
     """Port and host-name checks; returns whether the target is allowlisted."""
     if _allowlisted(target):
         return True
     allowed_ports = {int(port) for port in settings.FETCH_ALLOWED_PORTS}
     if target.port not in allowed_ports:
-        raise FetchError(
-            "blocked", f"Refused to fetch {target.url}: port {target.port} is not allowed."
-        )
+        raise _blocked(f"Refused to fetch {target.url}: port {target.port} is not allowed")
     if target.ip is None:
         labels = target.host.split(".")
         if len(labels) == 1 or any(
             target.host == name or target.host.endswith("." + name) for name in _LOCAL_NAMES
         ):
-            raise FetchError(
-                "blocked", f"Refused to fetch {target.url}: {target.host} is a local host name."
-            )
+            raise _blocked(f"Refused to fetch {target.url}: {target.host} is a local host name")
     return False
 
 
@@ -435,8 +437,7 @@ def _check_addresses(target: _Target, addresses: list[IPAddress]) -> None:
             message = f"Refused to fetch {target.url}: {address} is {what}"
         else:
             message = f"Refused to fetch {target.url}: {target.host} resolves to {address}, {what}"
-        logger.warning("fetch blocked: %s", message)
-        raise FetchError("blocked", message + ".")
+        raise _blocked(message)
 
 
 def _vet(target: _Target) -> list[IPAddress]:

@@ -23,22 +23,28 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["name", "target_url", "events", "active", "secret"]
 
 
-class RecentDeliveriesFormSet(BaseInlineFormSet):
+LATEST_DELIVERIES = 20
+
+
+class LatestDeliveriesFormSet(BaseInlineFormSet):
+    """Only the newest deliveries: the formset filters by subscription first, then we slice."""
+
     def get_queryset(self):
-        # Sliced after the formset has narrowed it to its subscription, never before.
-        return super().get_queryset()[:20]
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset()[:LATEST_DELIVERIES]
+        return self._queryset
 
 
 class DeliveryInline(admin.TabularInline):
     model = WebhookDelivery
+    formset = LatestDeliveriesFormSet
     readonly_fields = ["event", "state", "status_code", "attempts", "last_error", "created_at"]
     fields = [*readonly_fields]
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = True
-    ordering = ["-created_at"]
-    formset = RecentDeliveriesFormSet
+    ordering = ["-created_at", "-pk"]
 
 
 @admin.register(WebhookSubscription)

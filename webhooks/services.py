@@ -154,14 +154,19 @@ def delivery_attempt(delivery_id: int) -> tuple[Outcome, WebhookDelivery | None]
         transient = status >= 500 or status in RETRY_STATUSES
         error = "" if 200 <= status < 300 else f"HTTP {status}"
     outcome = _record(delivery, status=status, error=error, transient=transient)
-    logger.info(
-        "webhook %s %s to %s: %s (status %s, attempt %s)",
+    # Delivered and "will retry" are routine; giving up after the last attempt needs a look.
+    level = logging.WARNING if outcome is Outcome.FAILED else logging.INFO
+    logger.log(
+        level,
+        "webhook %s %s to %s: %s (status %s, attempt %s of %s): %s",
         delivery.event,
         delivery.uuid,
         delivery.subscription.target_url,
         outcome.value,
         status,
         delivery.attempts,
+        settings.WEBHOOK_MAX_ATTEMPTS,
+        error or "ok",
     )
     return outcome, delivery
 
