@@ -109,6 +109,9 @@ class Issue(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    revision = models.PositiveIntegerField(
+        _("revision"), default=1, editable=False, help_text=_("Goes up by one with every saved change.")
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -190,6 +193,9 @@ class Entry(models.Model):
         verbose_name_plural = _("entries")
         constraints = [
             models.UniqueConstraint(fields=["issue", "article"], name="entry_unique_article"),
+            models.UniqueConstraint(
+                fields=["issue", "section", "position"], name="entry_unique_position"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -207,3 +213,27 @@ class Entry(models.Model):
     def anchor(self) -> str:
         """Stable across reordering: tied to the article, not the position."""
         return f"a{self.article_id}"
+
+
+class IssueRevision(models.Model):
+    """One saved state of an issue: who changed it, when, what, and enough to restore it."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=300)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "number"], name="issue_revision_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}@{self.number}"

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import Article, RelatedLink, Tag
 from digest.housestyle import fill_intro
-from digest.models import Digest, Entry, Issue
+from digest.models import Digest, Entry, Issue, IssueRevision
 from sources.models import Source
 
 if TYPE_CHECKING:
@@ -239,3 +239,8 @@ def issue_neighbours(issue: Issue) -> tuple[Issue | None, Issue | None]:
         siblings.filter(number__lt=issue.number).order_by("-number").first(),
         siblings.filter(number__gt=issue.number).order_by("number").first(),
     )
+
+
+def issue_revisions(*, issue: Issue) -> QuerySet[IssueRevision]:
+    """The issue's saved revisions, newest first, with their authors."""
+    return IssueRevision.objects.filter(issue=issue).select_related("author").order_by("-number")
