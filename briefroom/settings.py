@@ -145,11 +145,13 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
     }
 
 # Redis is optional: without it the cache is per process and Celery runs tasks in-process.
+# While Redis is unreachable the cache answers as a miss (core/cache.py): pages render
+# from the database and saves complete.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.DegradingRedisCache",
             "LOCATION": env_str("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "briefroom"),
             "TIMEOUT": env_int("CACHE_TIMEOUT", 3600),
