@@ -183,6 +183,17 @@ def _event(sender: Any = None, **kwargs: Any) -> None:
     content_changed()
 
 
+# Settings whose value published pages show (links, dates, asset URLs, languages).
+SHOWN_SETTINGS = frozenset(
+    {"SITE_URL", "LANGUAGE_CODE", "TIME_ZONE", "STATIC_URL", "MEDIA_URL", "STORAGES"}
+)
+
+
+def _setting_changed(setting: str = "", **kwargs: Any) -> None:
+    if setting in SHOWN_SETTINGS:
+        content_changed()
+
+
 def connect_signals() -> None:
     """Connect the receivers that invalidate the cache; safe to call more than once."""
     for model in INVALIDATES:
@@ -195,7 +206,7 @@ def connect_signals() -> None:
     for name, event in EVENTS.items():
         event.connect(_event, dispatch_uid=f"pagecache.{name}")
     # Tests change settings pages depend on (SITE_URL...) between two requests.
-    setting_changed.connect(_event, dispatch_uid="pagecache.setting_changed")
+    setting_changed.connect(_setting_changed, dispatch_uid="pagecache.setting_changed")
 
 
 # --- the marker views set ---------------------------------------------------------------
