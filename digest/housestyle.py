@@ -40,6 +40,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from digest.commonmark import Structure, UnclosedFence, structure
+
 __all__ = [
     "HouseEntry",
     "HouseIssue",
@@ -47,6 +49,7 @@ __all__ = [
     "HouseOther",
     "HouseStyleError",
     "count_characters",
+    "fill_intro",
     "parse_intro_identity",
     "parse_issue_markdown",
     "reading_minutes",
@@ -121,7 +124,6 @@ _LINK = rf"\[(?P<title>.+)\]\({_URL_TARGET}\)"
 _PUBLICATION = r"\s*\|\s*(?P<publication>\S.*?)\s*"
 _ENTRY_HEADING = re.compile(rf"#\s+(?P<number>\d+)\.\s+{_LINK}{_PUBLICATION}")
 _SECTION_HEADING = re.compile(r"#\s+(?P<number>\d+)\.\s+(?P<text>[^\s\[].*?)\s*")
-_TOP_HEADING = re.compile(r"#(?:\s|$)")
 _OTHER_ITEM = re.compile(rf"[-*+]\s+{_LINK}{_PUBLICATION}")
 _LEAD_IMAGE = re.compile(rf" {{0,3}}!\[\s*\]\({_URL_TARGET}\)\s*")
 _FENCE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)")
@@ -151,29 +153,12 @@ def _quote_content(line: str) -> str:
     return rest[1:] if rest.startswith(" ") else rest
 
 
-def _code_mask(lines: list[str]) -> list[bool]:
-    """Which lines belong to fenced code, so `#` and `>` inside code are left alone."""
-    mask: list[bool] = []
-    opening: tuple[str, int] | None = None  # the fence and its line number
-    for index, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if opening is None:
-            if match and not (match["fence"][0] == "`" and "`" in match["info"]):
-                opening = (match["fence"], index + 1)
-            mask.append(opening is not None)
-            continue
-        mask.append(True)
-        fence = opening[0]
-        if (
-            match
-            and match["fence"][0] == fence[0]
-            and len(match["fence"]) >= len(fence)
-            and not match["info"].strip()
-        ):
-            opening = None
-    if opening is not None:
-        raise HouseStyleError(opening[1], "code fence is never closed")
-    return mask
+def _structure(lines: list[str]) -> Structure:
+    """Code, headings and quotes of the document, from the project's CommonMark parser."""
+    try:
+        return structure("\n".join(lines))
+    except UnclosedFence as error:
+        raise HouseStyleError(error.line + 1, "code fence is never closed") from None
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -184,7 +169,8 @@ class _Span:
     """Lines [start, end) of the document (0-based indexes) with their code mask."""
 
     lines: list[str]
-    code: list[bool]
+    code: tuple[bool, ...]
+    quoted: tuple[bool, ...]
     start: int
     end: int
 
@@ -201,18 +187,19 @@ class _Span:
 
     def quote_end(self, index: int) -> int:
         """End of the blockquote group starting at index: consecutive `>` lines."""
-        while index < self.end and not self.code[index] and _is_quote(self.lines[index]):
+        while index < self.end and self.is_quote(index):
             index += 1
         return index
 
     def quote_start(self, index: int) -> int:
         """Start of the blockquote group ending (inclusive) at index."""
-        while index > self.start and not self.code[index - 1] and _is_quote(self.lines[index - 1]):
+        while index > self.start and self.is_quote(index - 1):
             index -= 1
         return index
 
     def is_quote(self, index: int) -> bool:
-        return not self.code[index] and _is_quote(self.lines[index])
+        """A `>` line of a top-level blockquote (lazy continuation lines are not links)."""
+        return self.quoted[index] and _is_quote(self.lines[index])
 
 
 def _parse_links(quote_lines: list[str]) -> list[HouseLink] | None:
@@ -327,10 +314,6 @@ def _parse_others(span: _Span) -> list[HouseOther]:
     return others
 
 
-def _headings(lines: list[str], code: list[bool]) -> list[int]:
-    return [i for i, line in enumerate(lines) if not code[i] and _TOP_HEADING.match(line)]
-
-
 def _parse_heading(line: str, line_no: int, expected: int, *, last: bool) -> re.Match[str]:
     """An entry heading numbered `expected`, or, for the last heading only, the others one."""
     text = line.rstrip()
@@ -355,14 +338,14 @@ def parse_issue_markdown(text: str) -> HouseIssue:
     if not text.strip():
         raise HouseStyleError(1, "the document is empty")
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    code = _code_mask(lines)
-    bounds = [*_headings(lines, code), len(lines)]
-    intro, stats = _parse_preamble(_Span(lines, code, 0, bounds[0]))
+    found = _structure(lines)
+    bounds = [*found.top_headings, len(lines)]
+    intro, stats = _parse_preamble(_Span(lines, found.code, found.quoted, 0, bounds[0]))
     issue = HouseIssue(intro=intro, stats_line=stats, entries=[], others=[])
     for heading, next_heading in itertools.pairwise(bounds):
         last = next_heading == len(lines)
         match = _parse_heading(lines[heading], heading + 1, len(issue.entries) + 1, last=last)
-        body = _Span(lines, code, heading + 1, next_heading)
+        body = _Span(lines, found.code, found.quoted, heading + 1, next_heading)
         if match.re is _SECTION_HEADING:
             issue.others_heading, issue.others = match["text"], _parse_others(body)
             continue
@@ -383,6 +366,35 @@ def parse_issue_markdown(text: str) -> HouseIssue:
 def is_stats_line(text: str) -> bool:
     """Whether `text` is a stats line in the house format (本文一共 N 字，…需要 a~b 分钟)."""
     return _STATS.fullmatch(text.strip()) is not None
+
+
+# A placeholder with the single spaces around it, so an empty value can take them along.
+_PLACEHOLDER = re.compile(r"(?P<before> ?)\{(?P<name>digest|number|count)\}(?P<after> ?)")
+# Clause punctuation that only makes sense with more text after it.
+_DANGLING = "，、；：,;:"
+_CJK_BEFORE_END = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+
+
+def fill_intro(template: str, values: dict[str, str], *, finished: bool = True) -> str:
+    """An intro with {digest}, {number} and {count} filled; other braces are the editor's.
+
+    An empty value takes a space beside it along, so "本期为 {digest} 期" never reads
+    "本期为  期" with two spaces. A `finished` intro does not end on a comma: the default
+    template ends "…条相关新闻，" for the editor to go on, and one who doesn't gets "。".
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match["name"], "")
+        if value:
+            return f"{match['before']}{value}{match['after']}"
+        return " " if match["before"] and match["after"] else ""
+
+    text = _PLACEHOLDER.sub(fill, template).strip()
+    if text[:1] in _DANGLING and text[:1] not in template.strip()[:1]:
+        text = text.lstrip(_DANGLING + " ")  # "{digest}：…" with no digest name
+    if finished and text and text[-1] in _DANGLING:
+        text = text[:-1] + ("。" if _CJK_BEFORE_END.search(text[:-1]) else ".")
+    return text
 
 
 def parse_intro_identity(intro: str) -> tuple[str, str] | None:
@@ -411,12 +423,11 @@ def _check_url(url: str, what: str) -> None:
 
 def _check_summary(summary: str, what: str) -> None:
     """A summary must not contain what would end its entry when parsed back."""
-    lines = summary.split("\n")
     try:
-        code = _code_mask(lines)
+        found = _structure(summary.split("\n"))
     except HouseStyleError as error:
         raise ValueError(f"{what}: {error}") from None
-    if _headings(lines, code):
+    if found.top_headings:
         raise ValueError(f"{what} contains a top-level `# ` heading outside code")
 
 
@@ -538,9 +549,12 @@ def count_characters(markdown: str) -> int:
 
 
 def reading_minutes(characters: int) -> tuple[int, int]:
-    """Minutes for a fast (500/min, at least 1) and a slow (300/min) reader."""
+    """Minutes for a fast (500/min, at least 1) and a slow (300/min) reader.
+
+    The slow figure is always above the fast one: a range that reads "1~1" is no range.
+    """
     fast = max(1, characters // FAST_READER_PER_MINUTE)
-    slow = max(fast, math.ceil(characters / SLOW_READER_PER_MINUTE))
+    slow = max(fast + 1, math.ceil(characters / SLOW_READER_PER_MINUTE))
     return fast, slow
 
 

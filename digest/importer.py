@@ -149,7 +149,7 @@ def _intro_as_template(intro: str, *, issue: Issue, count: int) -> str:
     if not template:
         return intro
     probe = Issue(digest=issue.digest, number=issue.number, intro=template)
-    opening = render_intro(probe, count=count)
+    opening = render_intro(probe, count=count, finished=False)
     if opening and intro.startswith(opening):
         return template + intro[len(opening) :]
     return intro

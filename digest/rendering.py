@@ -20,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from digest.commonmark import new_parser
+
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr", "a", "img", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -53,10 +55,6 @@ _URL_TRIM = "".join(chr(c) for c in range(0x21)) + "\x7f"
 # A bare URL in prose: ASCII only, so Chinese text right after it is not swallowed.
 _BARE_URL = re.compile(r"https?://[!-~]+")
 _URL_TRAILING = ".,;:!?'\")]}>*_~"
-_CJK = re.compile(
-    "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
-)
 
 
 def strip_control(text: str) -> str:
@@ -133,10 +131,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 @cache
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False})
-    md.enable(["table", "strikethrough"])
+    md = new_parser()
     md.core.ruler.push("bare_urls", _link_bare_urls)
-    md.add_render_rule("softbreak", _render_softbreak)
     return md
 
 
@@ -220,15 +216,6 @@ def _text_token(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token
-
-
-def _render_softbreak(renderer, tokens: list[Token], index: int, options, env) -> str:
-    """A line break between two Chinese characters is not a space (CSS Text, CJK rules)."""
-    before = tokens[index - 1].content[-1:] if index > 0 else ""
-    after = tokens[index + 1].content[:1] if index + 1 < len(tokens) else ""
-    if before and after and _CJK.match(before) and _CJK.match(after):
-        return ""
-    return "\n"
 
 
 # --- issue entries --------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
@@ -10,13 +9,12 @@ from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet, Subquery,
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, RelatedLink, Tag
+from digest.housestyle import fill_intro
 from digest.models import Digest, Entry, Issue
 from sources.models import Source
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
-
-_PLACEHOLDER = re.compile(r"\{(digest|number|count)\}")
 
 
 @dataclass
@@ -32,10 +30,10 @@ class IssueContent:
         return render_intro(self.issue, count=len(self.main))
 
 
-def render_intro(issue: Issue, *, count: int) -> str:
-    """Fill {digest}, {number} and {count}; other braces are the editor's text."""
+def render_intro(issue: Issue, *, count: int, finished: bool = True) -> str:
+    """The intro with {digest}, {number} and {count} filled (see housestyle.fill_intro)."""
     values = {"digest": issue.digest.name, "number": str(issue.number), "count": str(count)}
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], issue.intro).strip()
+    return fill_intro(issue.intro, values, finished=finished)
 
 
 def entries_queryset():

@@ -18,22 +18,22 @@ class IssueError(Exception):
 
 
 def next_issue_number(*, digest: Digest, issue_date: dt.date) -> int:
+    """The number a new issue gets: the first free date from `issue_date` on, or max + 1.
+
+    A date-numbered digest never suggests a taken number nor a suffixed one (2026120102
+    reads as a date no one meant): when the day already has an issue, the next free day
+    is taken, as a weekly's editor preparing the next issue expects.
+    """
     if digest.numbering == Digest.Numbering.DATE:
-        base = int(issue_date.strftime("%Y%m%d"))
         taken = set(
-            Issue.objects.filter(digest=digest, number__gte=base, number__lt=base + 1).values_list(
-                "number", flat=True
-            )
+            Issue.objects.filter(
+                digest=digest, number__gte=int(issue_date.strftime("%Y%m%d"))
+            ).values_list("number", flat=True)
         )
-        if base not in taken:
-            return base
-        # A second issue on one day: 2021021902 stays sortable after 20210219.
-        suffix = 2
-        while base * 100 + suffix in set(
-            Issue.objects.filter(digest=digest).values_list("number", flat=True)
-        ):
-            suffix += 1
-        return base * 100 + suffix
+        day = issue_date
+        while int(day.strftime("%Y%m%d")) in taken:
+            day += dt.timedelta(days=1)
+        return int(day.strftime("%Y%m%d"))
     last = Issue.objects.filter(digest=digest).aggregate(m=Max("number"))["m"] or 0
     return last + 1
 
@@ -54,6 +54,9 @@ def issue_create(
         Digest.objects.select_for_update().filter(pk=digest.pk).first()
         if number is None:
             number = next_issue_number(digest=digest, issue_date=issue_date)
+            if digest.numbering == Digest.Numbering.DATE:
+                # The next free day is the issue's date as well as its number.
+                issue_date = dt.datetime.strptime(str(number), "%Y%m%d").date()
         elif Issue.objects.filter(digest=digest, number=number).exists():
             raise IssueError(f"{digest.name} already has an issue number {number}")
         try:

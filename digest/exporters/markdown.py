@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 
 from articles.services import site_domain
+from digest.commonmark import UnclosedFence, structure
 from digest.housestyle import (
     DEFAULT_LINK_LABEL,
     HouseEntry,
@@ -30,9 +29,6 @@ def entry_image_url(entry: Entry) -> str:
     return entry.article.image_url
 
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-
-
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -51,15 +47,20 @@ def link_label(label: str) -> str:
 
 
 def summary_markdown(text: str) -> str:
-    """The summary with top-level `# ` headings demoted, so it cannot end the entry."""
-    lines, fence = [], ""
-    for line in text.strip().splitlines():
-        match = _FENCE.match(line)
-        if match and (not fence or match.group(1).startswith(fence)):
-            fence = "" if fence else match.group(1)[:3]
-        elif not fence and (line == "#" or line.startswith("# ")):
-            line = "#" + line
-        lines.append(line)
+    """The summary with top-level `# ` headings demoted, so it cannot end the entry.
+
+    A fence the writer left open is closed at the end, as CommonMark reads it.
+    """
+    lines = text.strip().splitlines()
+    try:
+        found = structure("\n".join(lines))
+    except UnclosedFence as error:
+        fence = lines[error.line].lstrip()
+        lines.append(fence[: len(fence) - len(fence.lstrip(fence[0]))])
+        found = structure("\n".join(lines))
+    for index in found.top_headings:
+        indent = len(lines[index]) - len(lines[index].lstrip(" "))
+        lines[index] = lines[index][:indent] + "#" + lines[index][indent:]
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from digest.housestyle import (
     HouseOther,
     HouseStyleError,
     count_characters,
+    fill_intro,
     parse_intro_identity,
     parse_issue_markdown,
     reading_minutes,
@@ -443,7 +444,7 @@ def test_count_characters_counts_cjk_ideographs_and_latin_words(
 
 @pytest.mark.parametrize(
     ("characters", "minutes"),
-    [(0, (1, 1)), (299, (1, 1)), (301, (1, 2)), (1000, (2, 4)), (2760, (5, 10)), (3001, (6, 11))],
+    [(0, (1, 2)), (299, (1, 2)), (301, (1, 2)), (600, (1, 2)), (1000, (2, 4)), (2760, (5, 10))],
 )
 def test_reading_minutes_spans_fast_and_slow_readers(
     characters: int, minutes: tuple[int, int]
@@ -452,7 +453,39 @@ def test_reading_minutes_spans_fast_and_slow_readers(
 
 
 def test_stats_line_states_count_and_reading_range() -> None:
-    assert stats_line("使用JAX，Numpy运算") == "本文一共 6 字，通篇阅读结束需要 1~1 分钟"
+    assert stats_line("使用JAX，Numpy运算") == "本文一共 6 字，通篇阅读结束需要 1~2 分钟"
+
+
+@pytest.mark.parametrize("characters", range(0, 5000, 37))
+def test_reading_range_is_never_degenerate(characters: int) -> None:
+    fast, slow = reading_minutes(characters)
+    assert 1 <= fast < slow
+
+
+@pytest.mark.parametrize(
+    ("template", "values", "expected"),
+    [
+        (
+            "本期为 {digest} {number} 期，将为您带来 {count} 条相关新闻，",
+            {"digest": "AI 简报", "number": "20261201", "count": "3"},
+            "本期为 AI 简报 20261201 期，将为您带来 3 条相关新闻。",
+        ),
+        (
+            "本期为 {digest} {number} 期，将为您带来 {count} 条相关新闻，",
+            {"digest": "", "number": "7", "count": "3"},
+            "本期为 7 期，将为您带来 3 条相关新闻。",
+        ),
+        ("{digest}：本周精选", {"digest": ""}, "本周精选"),
+        ("This week in {digest},", {"digest": "AI"}, "This week in AI."),
+        ("保留 {other} 与 {count}", {"count": "2"}, "保留 {other} 与 2"),
+    ],
+)
+def test_fill_intro(template: str, values: dict[str, str], expected: str) -> None:
+    assert fill_intro(template, values) == expected
+
+
+def test_an_unfinished_intro_keeps_its_comma_for_the_editor_to_go_on() -> None:
+    assert fill_intro("带来 {count} 条新闻，", {"count": "1"}, finished=False) == "带来 1 条新闻，"
 
 
 def test_stats_line_is_stable_once_written_into_the_issue() -> None:

@@ -17,6 +17,7 @@ from digest.services import (
     issue_publish,
     issue_unpublish,
     issues_publish_due,
+    next_issue_number,
 )
 from digest.signals import issue_published
 from tests.factories import ArticleFactory, DigestFactory, EntryFactory, IssueFactory
@@ -29,9 +30,17 @@ def test_date_numbered_digest_numbers_issues_by_date() -> None:
     issue = issue_create(digest=digest, issue_date=dt.date(2021, 2, 19))
     second = issue_create(digest=digest, issue_date=dt.date(2021, 2, 19))
     assert issue.number == 20210219
-    assert second.number == 2021021902
+    assert (second.number, second.issue_date) == (20210220, dt.date(2021, 2, 20))
     assert issue.intro == digest.intro_template
     assert issue.status == Issue.Status.DRAFT
+
+
+def test_date_numbered_digest_skips_every_taken_day() -> None:
+    digest = DigestFactory.create()
+    for number in (20261201, 20261202, 20261204):
+        IssueFactory.create(digest=digest, number=number)
+    assert next_issue_number(digest=digest, issue_date=dt.date(2026, 12, 1)) == 20261203
+    assert next_issue_number(digest=digest, issue_date=dt.date(2026, 11, 30)) == 20261130
 
 
 def test_sequential_digest_counts_up() -> None:
