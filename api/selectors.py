@@ -1,19 +1,15 @@
-"""What each client may read, and the issue detail as the API and the JSON export show it."""
+"""What each client may read, and the validators of an issue's detail."""
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
 from articles.models import Article
-from digest.links import base_url
 from digest.models import Entry, Issue
-from digest.representation import issue_detail_data
-
-DETAIL_CACHE_SECONDS = 24 * 3600
+from digest.pagecache import content_version
 
 
 def can_see_drafts(user: Any) -> bool:
@@ -64,8 +60,12 @@ def issue_with_version(issues: QuerySet[Issue], **lookup: Any) -> Issue | None:
 
 
 def issue_etag(issue: Issue) -> str:
-    """Changes whenever the issue, its entries, its articles or its visibility change."""
+    """Changes whenever the issue, its entries, its articles or its visibility change.
+
+    The content version covers what has no timestamp of its own: related links and tags.
+    """
     parts = [
+        content_version(),
         issue.pk,
         issue.updated_at.isoformat(),
         getattr(issue, "content_updated_at", None),
@@ -78,15 +78,3 @@ def issue_etag(issue: Issue) -> str:
 def issue_last_modified(issue: Issue):
     content = getattr(issue, "content_updated_at", None)
     return max(issue.updated_at, content) if content else issue.updated_at
-
-
-def issue_detail_cached(issue: Issue, *, request: Any = None) -> dict[str, Any]:
-    """A published issue's detail is the same for every reader: serialize it once per version."""
-    if not issue.is_published():
-        return issue_detail_data(issue, request=request)
-    key = f"api:issue:{issue.pk}:{issue_etag(issue)}:{base_url(request)}"
-    data = cache.get(key)
-    if data is None:
-        data = issue_detail_data(issue, request=request)
-        cache.set(key, data, DETAIL_CACHE_SECONDS)
-    return data

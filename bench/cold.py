@@ -42,9 +42,9 @@ def numbers_by_entries() -> dict[int, int]:
 
 
 def empty_caches() -> None:
-    """Flush the cache, and make this process's copies of pages stale too."""
+    """Flush the cache, and make every stored page stale too."""
     cache.clear()
-    pagecache.bump()
+    pagecache.content_changed()
 
 
 def cold_get(client: Client, url: str, headers: dict[str, str]):
@@ -108,7 +108,7 @@ def conditional_without_page_cache(client: Client, kind: str, number: int):
     """A revalidation after the page cache lost its copy: the view's validators answer."""
     url, headers = url_for(kind, number)
     first = client.get(url, headers=headers)
-    pagecache.bump()
+    pagecache.content_changed()
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url, headers={**headers, "If-None-Match": first["ETag"]})
     rendered = [t.name for t in again.templates or []]

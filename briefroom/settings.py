@@ -153,11 +153,13 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
     }
 
 # Redis is optional: without it the cache is per process and Celery runs tasks in-process.
+# While Redis is unreachable the cache answers as a miss (core/cache.py): pages render
+# from the database and saves complete.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.DegradingRedisCache",
             "LOCATION": env_str("CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "briefroom"),
             "TIMEOUT": env_int("CACHE_TIMEOUT", 3600),
@@ -231,10 +233,9 @@ CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
     "options": {"expires": WORKER_HEARTBEAT_INTERVAL},
 }
 # Whole public responses cached for anonymous readers (digest/pagecache.py). Entries are
-# dropped by any content edit; the timeout only bounds what a missed edit could cost.
+# dropped by any change to what they show; the timeout only bounds the cache's memory.
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 3600)  # seconds
-PAGECACHE_LOCAL_BYTES = env_int("PAGECACHE_LOCAL_BYTES", 32 * 1024 * 1024)  # per web process
 # Paths whose responses depend on the Accept header (the API's JSON or browsable HTML).
 PAGECACHE_ACCEPT_PREFIXES = env_list("PAGECACHE_ACCEPT_PREFIXES", "/api/")
 

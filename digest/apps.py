@@ -15,7 +15,6 @@ class DigestConfig(AppConfig):
 
     def ready(self) -> None:
         from digest import (
-            caching,  # noqa: F401 - connects cache invalidation in every process
             pagecache,
             receivers,  # noqa: F401 - entries follow merged articles
         )

@@ -1,57 +1,27 @@
-"""HTTP validators and cached renders for the public archive.
+"""HTTP validators for the public archive, so a conditional GET is answered without rendering.
 
-Validators come from data that is cheap to read (row timestamps, counts) so a conditional
-GET is answered without rendering. A content version in the cache, bumped whenever a
-digest, issue, entry, article, link, tag or publication is saved, covers what timestamps
-miss (related links and tags have none). Renders are cached under keys built from both,
-so a change makes a new key instead of having to find and delete the old ones.
-
-Only public renders are ever cached: previews are rendered for each request.
+Validators come from data that is cheap to read (row timestamps, counts) and the content
+version (digest/pagecache.py), which covers what timestamps miss: related links and tags
+have none. Rendered responses are kept by the page cache, not here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Sum
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from articles.models import Article, RelatedLink, Tag
-from digest.models import Digest, Entry, Issue
-from sources.models import Source
+from digest.models import Issue
+from digest.pagecache import content_version
 
-VERSION_KEY = "archive:content-version"
-# Bump to drop every cached render after a template or rendering change ships.
+# Bump to change every ETag after a template or rendering change ships.
 RENDER_GENERATION = 1
-
-
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A restarted local cache starts from the clock, never from a value used before.
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return int(version)
-
-
-def content_changed(**kwargs) -> None:
-    """Signal receiver: something readers see changed, so every cached render is stale."""
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-for _model in (Digest, Issue, Entry, Article, RelatedLink, Tag, Source):
-    post_save.connect(content_changed, sender=_model, dispatch_uid=f"archive-{_model.__name__}")
-    post_delete.connect(content_changed, sender=_model, dispatch_uid=f"archive-d{_model.__name__}")
-m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="archive-tags")
 
 
 def etag_for(*parts: object) -> str:
@@ -146,13 +116,3 @@ def set_validators(
         response["Last-Modified"] = http_date(last_modified.timestamp())
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
     return response
-
-
-def cached_render(key: str, etag: str, render: Callable[[], str]) -> str:
-    """The cached text for `key` at this `etag`, rendering and storing it when missing."""
-    full_key = f"archive:render:{key}:{etag.strip(chr(34))}"
-    text = cache.get(full_key)
-    if text is None:
-        text = render()
-        cache.set(full_key, text)
-    return text

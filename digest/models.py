@@ -237,3 +237,20 @@ class IssueRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id}@{self.number}"
+
+
+class ContentChange(models.Model):
+    """One change to what published pages show; the newest row is the content version.
+
+    Kept in the database, not the cache, so every process agrees on it whatever happened
+    to Redis, and a change becomes visible to readers exactly when its transaction commits.
+    Rows are only ever inserted, so writers never wait for one another; old rows are pruned.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        get_latest_by = "pk"
+
+    def __str__(self) -> str:
+        return f"{self.pk} at {self.at.isoformat()}"

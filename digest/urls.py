@@ -4,7 +4,7 @@ a digest cannot be called archive, search, tags, sources or feeds."""
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from digest import caching, feeds, views  # noqa: F401 - caching connects its signals
+from digest import feeds, views
 from digest.sitemaps import SITEMAPS
 
 app_name = "archive"

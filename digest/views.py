@@ -134,9 +134,7 @@ def issue_detail(request: HttpRequest, digest: str, number: int) -> HttpResponse
     etag, last_modified = caching.issue_validators(issue)
     response = caching.not_modified(request, etag=etag, last_modified=last_modified)
     if response is None:
-        html = caching.cached_render(
-            f"issue:{issue.pk}", etag, lambda: render_page(*_issue_page(issue))
-        )
+        html = render_page(*_issue_page(issue))
         response = caching.set_validators(
             HttpResponse(html), etag=etag, last_modified=last_modified
         )

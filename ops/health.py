@@ -17,6 +17,8 @@ from ops.heartbeat import cache_is_shared, heartbeat_age
 
 logger = logging.getLogger(__name__)
 PASSING = frozenset({"ok", "eager", "skipped"})
+# Without these no request can be served; without the others the site runs degraded.
+REQUIRED = frozenset({"database"})
 
 
 @dataclass(frozen=True)

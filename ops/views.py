@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from ops.health import readiness
+from ops.health import REQUIRED, readiness
 
 
 @require_safe
@@ -19,11 +19,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """503 until the database, Redis and a Celery worker all answer."""
+    """503 without the database; 200 "degraded", naming what fails, without Redis or workers.
+
+    Pages render from the database and saves complete while Redis or the workers are down,
+    so a load balancer should keep sending readers here.
+    """
     checks = readiness()
-    ready = all(check.ok for check in checks.values())
+    failing = [name for name, check in checks.items() if not check.ok]
+    if not failing:
+        status = "ready"
+    elif set(failing) & REQUIRED:
+        status = "not ready"
+    else:
+        status = "degraded"
     body = {
-        "status": "ready" if ready else "not ready",
+        "status": status,
         "checks": {name: check.as_dict() for name, check in checks.items()},
+        "failing": failing,
     }
-    return JsonResponse(body, status=200 if ready else 503)
+    return JsonResponse(body, status=503 if status == "not ready" else 200)

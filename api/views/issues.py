@@ -34,7 +34,6 @@ from api.errors import BadRequest, Conflict
 from api.fields import Text
 from api.filters import IssueFilter
 from api.selectors import (
-    issue_detail_cached,
     issue_etag,
     issue_last_modified,
     issue_with_version,
@@ -43,7 +42,7 @@ from api.selectors import (
 from digest import services
 from digest.exporters import ExportFormat, export_filename, export_issue
 from digest.models import Digest, Issue
-from digest.representation import IssueDetailOutput, IssueOutput
+from digest.representation import IssueDetailOutput, IssueOutput, issue_detail_data
 
 ISSUE_ID = id_parameter("id", "The issue's id.")
 CONDITIONAL = [
@@ -73,7 +72,7 @@ def issue_detail_response(request: Request, issue: Issue) -> HttpResponseBase:
             request._request, etag=etag, last_modified=last_modified
         )
     if response is None:
-        response = Response(issue_detail_cached(issue, request=request))
+        response = Response(issue_detail_data(issue, request=request))
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = (

@@ -5,23 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-import time
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import HttpResponse
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from articles.models import Tag
+from articles.models import Article, Tag
+from articles.signals import article_fetched
 from digest import pagecache
+from digest.models import ContentChange
 from digest.services import issue_publish, issue_unpublish
 from tests.digest.test_archive_builders import make_issue
+from tests.factories import ArticleFactory
+from tests.ops.conftest import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -48,7 +50,7 @@ def counted(name: str, *, status: int = 200, public: bool = True, **options):
         if options.get("vary"):
             patch_vary_headers(response, [options["vary"]])
         if options.get("bump"):
-            pagecache.bump()  # an edit lands while this response is being rendered
+            pagecache.content_changed()  # an edit lands while this response is rendered
         return response
 
     return view
@@ -123,13 +125,14 @@ def test_it_answers_head_from_the_cache_without_a_body(client) -> None:
     assert head["Content-Length"] == str(len(first.content))
 
 
-def test_a_hit_runs_no_sql(client) -> None:
+def test_a_hit_runs_one_sql_query_the_content_version(client) -> None:
     get(client, "/page/")
 
     with CaptureQueriesContext(connection) as queries:
         get(client, "/page/")
 
-    assert queries.captured_queries == []
+    assert len(queries.captured_queries) == 1
+    assert "digest_contentchange" in queries.captured_queries[0]["sql"]
 
 
 def test_query_string_and_host_are_part_of_the_key(client) -> None:
@@ -205,19 +208,48 @@ def test_a_render_that_raced_an_edit_is_never_served(client) -> None:
     assert calls["racy"] == 2
 
 
-def test_an_edit_bumps_once_at_save_and_once_at_commit_however_often_connected(
-    monkeypatch, django_capture_on_commit_callbacks
+def test_an_edit_is_recorded_once_at_save_and_once_at_commit_however_often_connected(
+    django_capture_on_commit_callbacks,
 ) -> None:
-    bumps: list[str] = []
-    monkeypatch.setattr(pagecache, "bump", lambda: bumps.append("bump"))
     pagecache.connect_signals()
     pagecache.connect_signals()
+    before = ContentChange.objects.count()
 
     with django_capture_on_commit_callbacks(execute=True):
         Tag.objects.create(name="一次", slug="yici")
-        saved = len(bumps)
+        saved = ContentChange.objects.count() - before
 
-    assert (saved, len(bumps)) == (1, 2)
+    assert (saved, ContentChange.objects.count() - before) == (1, 2)
+
+
+def test_the_version_changes_with_each_change_and_old_rows_are_pruned() -> None:
+    changes = 2 * pagecache.KEEP_CHANGES + 1
+    versions = {pagecache.content_version()}
+    for _ in range(changes):
+        pagecache.content_changed()
+        versions.add(pagecache.content_version())
+
+    assert len(versions) == changes + 1
+    assert ContentChange.objects.count() < 2 * pagecache.KEEP_CHANGES
+
+
+def test_fetching_an_article_no_published_issue_shows_keeps_the_cache(client) -> None:
+    issue = make_issue()
+    shown = issue.entries.first().article
+    hidden = ArticleFactory.create()
+    tag = Tag.objects.create(name="隐藏", slug="yincang")
+    get(client, "/page/")
+
+    hidden.title = "后台抓取"
+    hidden.save()
+    hidden.tags.add(tag)
+    article_fetched.send(sender=Article, article=hidden)
+    get(client, "/page/")
+    shown.title = "读者看得到"
+    shown.save()
+    get(client, "/page/")
+
+    assert calls["page"] == 2  # the first render, and the one after the shown article changed
 
 
 def test_an_entry_expires_before_a_scheduled_issue_falls_due(settings) -> None:
@@ -283,11 +315,11 @@ def test_post_is_never_answered_from_the_cache(client) -> None:
     assert calls["page"] == 2
 
 
-def test_it_renders_when_the_cache_is_down(client, monkeypatch) -> None:
+def test_it_renders_when_the_database_cannot_give_the_version(client, monkeypatch) -> None:
     def down(*args, **kwargs):
-        raise ConnectionError("cache down")
+        raise OperationalError("database down")
 
-    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(pagecache, "content_version", down)
 
     assert get(client, "/page/").status_code == 200
     assert get(client, "/page/").status_code == 200
@@ -299,106 +331,31 @@ def test_it_sits_right_after_whitenoise_in_the_settings() -> None:
     assert middleware.index(MIDDLEWARE) == middleware.index(WHITENOISE) + 1
 
 
-def test_local_copies_drop_the_least_recently_used_beyond_their_budget() -> None:
-    copies = pagecache.LocalCopies(max_bytes=400)
-
-    def entry() -> pagecache.Entry:
-        return pagecache.Entry("v1", b"x" * 100, (), '"e"', 0, expires=time.time() + 60)
-
-    for name in ("a", "b", "c"):
-        copies.put(name, entry())
-    copies.get("a", "v1")
-
-    copies.put("d", entry())
-    copies.put("e", entry())
-
-    assert list(copies.entries) == ["c", "a", "d", "e"]  # b was used least recently
-    assert copies.size == 400
-    assert copies.get("a", "v2") is None  # another version is never served
-
-
-def test_an_expired_entry_is_rendered_again_even_by_the_process_that_kept_a_copy(
-    client, settings, monkeypatch
+@pytest.mark.redis
+def test_an_edit_made_while_redis_was_down_is_never_hidden_by_an_older_copy(
+    client, settings, redis_url
 ) -> None:
-    settings.PAGECACHE_TIMEOUT = 60
-    get(client, "/page/")
-    get(client, "/page/")
-    later = time.time() + 61
-    monkeypatch.setattr(pagecache, "_now", lambda: later)
-
-    get(client, "/page/")
-
-    assert calls["page"] == 2
-
-
-# --- other processes, through Redis ----------------------------------------------------
-
-
-@pytest.fixture
-def redis_cache(settings, redis_url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.DegradingRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"pagecache-test-{os.getpid()}",
         }
     }
     cache.clear()
+    get(client, "/page/")  # stored in Redis
+    working = settings.CACHES["default"]["LOCATION"]
 
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"]}}
+    settings.CACHES["default"]["LOCATION"] = f"redis://127.0.0.1:{free_port()}/0"  # down
+    Tag.objects.create(name="断线时", slug="duanxian")  # saves although the cache is down
+    during = get(client, "/page/")
+    settings.CACHES["default"]["LOCATION"] = working  # back, with the old copy in it
+    after = get(client, "/page/")
 
-@pytest.fixture
-def listening(redis_cache, monkeypatch):
-    """A version watcher subscribed to the channel, standing in for this process's."""
-    watcher = pagecache.VersionWatcher()
-    monkeypatch.setattr(pagecache, "watcher", watcher)
-    watcher.current()
-    assert wait_until(lambda: watcher.version is not None), "the watcher never subscribed"
-    yield watcher
-    watcher.stop()
-
-
-def wait_until(predicate, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
-
-
-def test_a_bump_elsewhere_reaches_a_listening_process_at_once(listening, monkeypatch) -> None:
-    monkeypatch.setattr(pagecache, "watcher", pagecache.VersionWatcher())  # another process
-
-    pagecache.bump()
-    version = pagecache.content_version()
-
-    # Well before the once-a-second re-read: the published message woke the listener.
-    assert wait_until(lambda: listening.version == version, timeout=0.5)
-
-
-def test_a_listening_process_serves_hits_without_a_round_trip(listening, client, monkeypatch):
-    reads: list[list[str]] = []
-    real = pagecache.read_many
-
-    def counted_read(keys: list[str]) -> dict:
-        reads.append(keys)
-        return real(keys)
-
-    monkeypatch.setattr(pagecache, "read_many", counted_read)
-    get(client, "/page/")
-    reads.clear()
-
-    hit = get(client, "/page/")
-    Tag.objects.create(name="编辑", slug="bianji")
-    after_edit = get(client, "/page/")
-
-    assert hit.status_code == 200 and calls["page"] == 2
-    assert reads == [[page_key_of("/page/")]]  # only the miss after the edit read Redis
-    assert after_edit.content != hit.content
-
-
-def page_key_of(url: str) -> str | None:
-    return pagecache.page_key(RequestFactory().get(url))
+    assert during.status_code == after.status_code == 200
+    assert calls["page"] == 3
+    cache.clear()
 
 
 # --- the real archive and API -----------------------------------------------------------
@@ -412,13 +369,14 @@ def test_issue_page_is_served_from_the_cache_until_unpublished(client) -> None:
 
     with CaptureQueriesContext(connection) as queries:
         hit = client.get(url)
+    query_count = len(queries)  # read now: the next request resets the query log
     not_modified = client.get(url, headers={"If-None-Match": first["ETag"]})
     issue_unpublish(issue=issue)
     gone = client.get(url)
 
     assert first.status_code == 200
     assert hit.content == first.content
-    assert hit.templates == [] and queries.captured_queries == []
+    assert hit.templates == [] and query_count == 1
     assert hit["Content-Security-Policy"] == first["Content-Security-Policy"]
     assert not_modified.status_code == 304
     assert gone.status_code == 404
@@ -445,9 +403,10 @@ def test_api_issue_detail_is_cached_for_readers_and_gone_when_unpublished(client
 
     with CaptureQueriesContext(connection) as queries:
         hit = client.get(url, headers={"Accept": "application/json"})
+    query_count = len(queries)  # read now: the next request resets the query log
     issue_unpublish(issue=issue)
     gone = client.get(url, headers={"Accept": "application/json"})
 
     assert first.status_code == 200
-    assert hit.content == first.content and queries.captured_queries == []
+    assert hit.content == first.content and query_count == 1
     assert gone.status_code == 404
