@@ -110,7 +110,10 @@ class Issue(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     revision = models.PositiveIntegerField(
-        _("revision"), default=1, editable=False, help_text=_("Goes up by one with every saved change.")
+        _("revision"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one with every saved change."),
     )
 
     objects = IssueQuerySet.as_manager()
@@ -218,16 +221,25 @@ class Entry(models.Model):
 class IssueRevision(models.Model):
     """One saved state of an issue: who changed it, when, what, and enough to restore it."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="revisions"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    summary = models.CharField(max_length=300)
-    snapshot = models.JSONField()
+    number = models.PositiveIntegerField(_("number"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    snapshot = models.JSONField(_("snapshot"))
 
     class Meta:
+        verbose_name = _("issue revision")
+        verbose_name_plural = _("issue revisions")
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(
@@ -236,7 +248,7 @@ class IssueRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.issue_id}@{self.number}"
+        return _("revision %(number)d") % {"number": self.number}
 
 
 class ContentChange(models.Model):

@@ -68,8 +68,8 @@ class Feed(models.Model):
     active = models.BooleanField(_("active"), default=True)
     paused_reason = models.CharField(_("paused because"), max_length=500, blank=True)
 
-    etag = models.CharField(max_length=500, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
+    etag = models.CharField(_("ETag"), max_length=500, blank=True)
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEVER
@@ -79,8 +79,10 @@ class Feed(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     last_error_code = models.CharField(max_length=32, blank=True)
     consecutive_errors = models.PositiveIntegerField(_("consecutive errors"), default=0)
-    last_new_items = models.PositiveIntegerField(default=0)
-    last_skipped_items = models.PositiveIntegerField(default=0)
+    last_new_items = models.PositiveIntegerField(_("new items in the last poll"), default=0)
+    last_skipped_items = models.PositiveIntegerField(
+        _("items skipped in the last poll"), default=0
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FeedQuerySet.as_manager()
@@ -205,17 +207,27 @@ class FeedRule(models.Model):
         EXCLUDE = "exclude", _("Never take items that match")
 
     feed = models.ForeignKey(
-        Feed, null=True, blank=True, on_delete=models.CASCADE, related_name="rules"
+        Feed,
+        verbose_name=_("feed"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
     )
     digest = models.ForeignKey(
-        "digest.Digest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "digest.Digest",
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     pattern = models.CharField(
         _("pattern"),
         max_length=500,
         validators=[validate_regex],
-        help_text=_("A regular expression, matched case-insensitively, e.g. LLM|大模型|Agent"),
+        help_text=_("A regular expression, matched case-insensitively, e.g. LLM|Agent"),
     )
 
     class Meta:

@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locale"
 PENDING_DIR = LOCALE_DIR / "pending"
 TEMPLATE_FILE = LOCALE_DIR / "django.pot"
-SOURCE_PACKAGES = ("briefroom", "api", "webhooks", "ops", "digest", "articles", "sources", "core")
+SOURCE_PACKAGES = (
+    "briefroom", "api", "webhooks", "ops", "digest", "feeds", "articles", "sources", "core",
+)  # fmt: skip
 SKIPPED_DIRS = {"migrations", "__pycache__", "node_modules", ".venv"}
 # Languages of the catalogues; English is the source language, so its translations are the msgids.
 LOCALES = ("zh_Hans", "en")

@@ -49,6 +49,15 @@ PROPER_NAMES = frozenset(
         "Markdown",
         "RSS",
         "Atom",
+        "RDF",
+        "Feed",  # JSON Feed, a format's name
+        "OPML",
+        "ETag",
+        "Last-Modified",
+        "LLM",
+        "Agent",
+        "cs",  # arXiv category names such as cs.CL
+        "CL",
         "arXiv",
         "GitHub",
         "Webhook",
