@@ -80,9 +80,7 @@ class Feed(models.Model):
     last_error_code = models.CharField(max_length=32, blank=True)
     consecutive_errors = models.PositiveIntegerField(_("consecutive errors"), default=0)
     last_new_items = models.PositiveIntegerField(_("new items in the last poll"), default=0)
-    last_skipped_items = models.PositiveIntegerField(
-        _("items skipped in the last poll"), default=0
-    )
+    last_skipped_items = models.PositiveIntegerField(_("items skipped in the last poll"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FeedQuerySet.as_manager()
