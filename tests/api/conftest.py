@@ -39,8 +39,13 @@ def fetches(monkeypatch) -> list[int]:
     return queued
 
 
+# API clients here read English unless a test asks for another language: the assertions
+# match the API's English messages (tests/api/test_language.py covers the negotiation).
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
 def token_client(user) -> APIClient:
-    client = APIClient()
+    client = APIClient(**ENGLISH)
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
@@ -48,7 +53,7 @@ def token_client(user) -> APIClient:
 
 @pytest.fixture
 def anon() -> APIClient:
-    return APIClient()
+    return APIClient(**ENGLISH)
 
 
 @pytest.fixture
