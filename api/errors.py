@@ -19,6 +19,14 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PreconditionFailed(exceptions.APIException):
+    """`If-Match` names a version of the issue that is no longer current."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The issue has changed since you read it: GET it again and redo the change.")
+    default_code = "precondition_failed"
+
+
 class BadRequest(exceptions.APIException):
     """Input that is well-formed but cannot be used, with a reason."""
 

@@ -8,6 +8,7 @@ import random
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from articles import ingest
@@ -15,6 +16,9 @@ from articles.models import Article
 
 logger = logging.getLogger(__name__)
 MAX_RETRIES = 5
+# The database unreachable: every service writes in a transaction, so nothing partial was
+# kept; the task tries again with backoff instead of failing the article.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def retry_delay(retries: int, retry_after: float | None = None) -> float:
@@ -43,12 +47,24 @@ def fetch_article(self, article_id: int) -> str:
         raise self.retry(
             exc=exc, countdown=retry_delay(self.request.retries, exc.retry_after)
         ) from exc
+    except DATABASE_DOWN as exc:
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
     return outcome.state
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=45, time_limit=60)
-def fetch_article_image(article_id: int) -> str:
-    return ingest.article_fetch_image(article_id)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=45,
+    time_limit=60,
+)
+def fetch_article_image(self, article_id: int) -> str:
+    try:
+        return ingest.article_fetch_image(article_id)
+    except DATABASE_DOWN as exc:
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
 
 
 @shared_task

@@ -25,11 +25,11 @@ from api.base import (
     id_parameter,
     parse_id,
 )
-from api.errors import Conflict
+from api.errors import Conflict, PreconditionFailed
 from api.fields import Text, UniqueList
 from api.selectors import issues_visible_to
 from api.views.articles import UNUSABLE_URL
-from api.views.issues import ISSUE_ID
+from api.views.issues import ISSUE_ID, expected_revision
 from articles import services as article_services
 from articles.models import Article
 from digest import services
@@ -146,7 +146,11 @@ class EntryListApi(ApiView):
                 article=article,
                 section=values["section"],
                 position=values.get("position"),
+                by=request.user,
+                expected_revision=expected_revision(request, pk),
             )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, str(entry.pk))
@@ -193,7 +197,15 @@ class EntryDetailApi(ApiView):
         entry = issue_entry(request, pk, entry_id)
         data = self.EntryUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.entry_update(entry=entry, data=data.validated_data)
+        try:
+            services.entry_update(
+                entry=entry,
+                data=data.validated_data,
+                by=request.user,
+                expected_revision=expected_revision(request, pk),
+            )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         entry = issue_entry(request, pk, entry_id)
         return Response(EntryOutput(entry, context={"request": request}).data)
 
@@ -204,7 +216,11 @@ class EntryDetailApi(ApiView):
     def delete(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
         try:
-            services.entry_remove(entry=entry)
+            services.entry_remove(
+                entry=entry, by=request.user, expected_revision=expected_revision(request, pk)
+            )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -230,7 +246,14 @@ class EntryMoveApi(ApiView):
         data.is_valid(raise_exception=True)
         check_position_free(entry.issue, data.validated_data.get("position"), entry)
         try:
-            services.entry_move(entry=entry, **data.validated_data)
+            services.entry_move(
+                entry=entry,
+                **data.validated_data,
+                by=request.user,
+                expected_revision=expected_revision(request, pk),
+            )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, entry_id)
@@ -270,7 +293,14 @@ class EntryReorderApi(ApiView):
         data = self.EntryReorderInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.entries_reorder(issue=issue, entry_ids=data.validated_data["entries"])
+            services.entries_reorder(
+                issue=issue,
+                entry_ids=data.validated_data["entries"],
+                by=request.user,
+                expected_revision=expected_revision(request, pk),
+            )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         except services.IssueError as exc:
             # The list names other entries than the issue has now: a stale view of it.
             raise Conflict(str(exc)) from None

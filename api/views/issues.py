@@ -30,7 +30,7 @@ from api.base import (
     id_parameter,
     parse_id,
 )
-from api.errors import BadRequest, Conflict
+from api.errors import BadRequest, Conflict, PreconditionFailed
 from api.fields import Text
 from api.filters import IssueFilter
 from api.selectors import (
@@ -58,6 +58,24 @@ def visible_issue(request: Request, pk: str) -> Issue:
     if issue is None:
         raise NotFound(_("No such issue."))
     return issue
+
+
+def expected_revision(request: Request, pk: str) -> int | None:
+    """The revision a write is based on, from `If-Match`; None when the client sent none.
+
+    `If-Match` names the ETag of the issue's GET. When it is current, the write goes to the
+    services with the revision that ETag stood for, so a change saved in between (even in the
+    instant after this check) is refused there with StaleRevision, and answered 412 too.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    issue = visible_issue(request, pk)
+    current = issue_etag(issue)
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+    if "*" in tags or current in tags:
+        return issue.revision
+    raise PreconditionFailed()
 
 
 def issue_detail_response(request: Request, issue: Issue) -> HttpResponseBase:
@@ -164,7 +182,14 @@ class IssueDetailApi(ApiView):
         data = self.IssueUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.issue_update(issue=issue, data=data.validated_data)
+            services.issue_update(
+                issue=issue,
+                data=data.validated_data,
+                by=request.user,
+                expected_revision=expected_revision(request, pk),
+            )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         return issue_detail_response(request, visible_issue(request, pk))
@@ -215,7 +240,14 @@ class IssuePublishApi(ApiView):
         data = self.IssuePublishInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.issue_publish(issue=issue, at=data.validated_data.get("at"), by=request.user)
+            services.issue_publish(
+                issue=issue,
+                at=data.validated_data.get("at"),
+                by=request.user,
+                expected_revision=expected_revision(request, pk),
+            )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         return issue_detail_response(request, visible_issue(request, pk))
@@ -233,7 +265,12 @@ class IssueUnpublishApi(ApiView):
     )
     def post(self, request: Request, pk: str) -> HttpResponseBase:
         issue = visible_issue(request, pk)
-        services.issue_unpublish(issue=issue, by=request.user)
+        try:
+            services.issue_unpublish(
+                issue=issue, by=request.user, expected_revision=expected_revision(request, pk)
+            )
+        except services.StaleRevision:
+            raise PreconditionFailed() from None
         return issue_detail_response(request, visible_issue(request, pk))
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import redis
@@ -41,7 +42,7 @@ def fetches(monkeypatch) -> list[int]:
 
 # API clients here read English unless a test asks for another language: the assertions
 # match the API's English messages (tests/api/test_language.py covers the negotiation).
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+ENGLISH: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def token_client(user) -> APIClient:
