@@ -99,8 +99,12 @@ class ApiMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        # No parameter of the API takes a list: a repeated one is a mistake, not "the last".
-        repeated = sorted(k for k, v in request.query_params.lists() if len(v) > 1)
+        # Only the parameters a view lists take several values: any other repeated one is a
+        # mistake, not "the last".
+        allowed: frozenset[str] = getattr(self, "list_parameters", frozenset())
+        repeated = sorted(
+            k for k, v in request.query_params.lists() if len(v) > 1 and k not in allowed
+        )
         if repeated:
             raise BadRequest(
                 _("each query parameter may be given once: {names}").format(

@@ -32,6 +32,24 @@ class Slug(StrictTextMixin, serializers.SlugField):
     pass
 
 
+class SlugReference(serializers.SlugRelatedField):
+    """An object named by its slug; text that no slug can be is refused before any query.
+
+    PostgreSQL cannot even compare text holding NUL, so such input must not reach it.
+    """
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # DRF reads "" as null for relations; the schema says null is how to send none.
+        if data == "":
+            self.fail("does_not_exist", slug_name=self.slug_field, value="")
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data or len(data) > 200:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:200])
+        return super().to_internal_value(data)
+
+
 class UniqueList(serializers.ListField):
     """A list whose items may each appear once; the schema says `uniqueItems`."""
 

@@ -81,8 +81,8 @@ def request_string(field: Any, schema: dict[str, Any]) -> dict[str, Any]:
 def query_string(parameter: dict[str, Any]) -> dict[str, Any]:
     """A filter given as `?name=` is no filter at all: say that an empty value is accepted."""
     schema = parameter.get("schema", {})
-    # `ordering` skips the fields it does not know, NUL and all; the filters refuse a NUL.
-    if schema.get("type") != "string" or parameter["name"] == "ordering":
+    # The input boundary refuses a NUL in any query parameter, `ordering` included.
+    if schema.get("type") != "string":
         return parameter
     if not ({"format", "enum", "pattern"} & set(schema)):
         return {**parameter, "schema": {**schema, "pattern": NO_NUL}}

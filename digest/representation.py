@@ -7,6 +7,7 @@ request, else on SITE_URL.
 
 from __future__ import annotations
 
+import datetime as dt
 from operator import attrgetter
 from typing import Any, Protocol
 
@@ -27,6 +28,32 @@ from sources.models import Source
 SCHEMA_VERSION = 1
 # URLs as people gave them: their hosts may be international (an IRI), not only ASCII.
 PASTED_URL_HELP = "A URL as given; its host may be non-ASCII."
+
+
+class DateTimeOutput(serializers.DateTimeField):
+    """RFC 3339 date-times: an offset in whole minutes, else the time in UTC.
+
+    A date before standard time zones existed (year 12, say) has a local-mean-time offset
+    such as +08:05:43, which RFC 3339 cannot write; such a moment is given in UTC.
+    """
+
+    def to_representation(self, value: Any) -> Any:
+        if not isinstance(value, dt.datetime):
+            return super().to_representation(value)
+        local = self.enforce_timezone(value)
+        offset = local.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            return local.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
+class Output(serializers.ModelSerializer):
+    """An output shape read from a model; its date-times are RFC 3339 whatever their year."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeOutput,
+    }
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -65,7 +92,7 @@ SourceKindField = choice_field("SourceKindEnum", Source.Kind)
 ArticleKindField = choice_field("ArticleKindEnum", Article.Kind)
 
 
-class DigestOutput(serializers.ModelSerializer):
+class DigestOutput(Output):
     url = LinkField("digest-detail", "slug")
     issues_url = LinkField("digest-issues", "slug")
 
@@ -83,7 +110,7 @@ class DigestOutput(serializers.ModelSerializer):
         ]
 
 
-class SourceSummaryOutput(serializers.ModelSerializer):
+class SourceSummaryOutput(Output):
     url = LinkField("source-detail")
     kind = SourceKindField()
     slug = serializers.CharField(help_text="May contain Chinese characters.")
@@ -94,7 +121,7 @@ class SourceSummaryOutput(serializers.ModelSerializer):
         fields = ["id", "url", "name", "slug", "kind", "homepage"]
 
 
-class SourceOutput(serializers.ModelSerializer):
+class SourceOutput(Output):
     url = LinkField("source-detail")
     kind = SourceKindField()
     slug = serializers.CharField(help_text="May contain Chinese characters.")
@@ -117,7 +144,7 @@ class SourceOutput(serializers.ModelSerializer):
         ]
 
 
-class TagOutput(serializers.ModelSerializer):
+class TagOutput(Output):
     url = LinkField("tag-detail")
     slug = serializers.CharField(help_text="May contain Chinese characters.")
 
@@ -126,7 +153,7 @@ class TagOutput(serializers.ModelSerializer):
         fields = ["id", "url", "name", "slug"]
 
 
-class RelatedLinkOutput(serializers.ModelSerializer):
+class RelatedLinkOutput(Output):
     url = serializers.CharField(help_text=PASTED_URL_HELP)
 
     class Meta:
@@ -171,7 +198,7 @@ def entry_image(context: dict[str, Any], entry: Entry) -> dict[str, Any] | None:
     return article_image(context, entry.article)
 
 
-class ArticleSummaryOutput(serializers.ModelSerializer):
+class ArticleSummaryOutput(Output):
     """An article as it appears inside an issue."""
 
     url = LinkField("article-detail")
@@ -224,7 +251,7 @@ class ArticleOutput(ArticleSummaryOutput):
         ]
 
 
-class EntryOutput(serializers.ModelSerializer):
+class EntryOutput(Output):
     url = LinkField("entry-detail", "issue_id", "pk")
     number = serializers.SerializerMethodField(help_text="1-based place in its section's list.")
     title = serializers.CharField(help_text="The override, else the article's title.")
@@ -257,7 +284,7 @@ class EntryOutput(serializers.ModelSerializer):
         return entry_image(serializer_context(self), entry)
 
 
-class IssueOutput(serializers.ModelSerializer):
+class IssueOutput(Output):
     """An issue without its entries, as listed."""
 
     url = LinkField("issue-detail")

@@ -17,7 +17,9 @@ from rest_framework.response import Response
 
 from api.base import WRITE_ERRORS, ApiListView, ApiView, errors, id_parameter, parse_id
 from api.errors import Conflict
+from api.fields import SlugReference
 from digest.models import Digest
+from digest.representation import DateTimeOutput
 from feeds.models import Feed, InboxItem
 from feeds.selectors import inbox_candidates
 from feeds.services import inbox_triage, last_checked
@@ -33,7 +35,7 @@ class FeedOutput(serializers.ModelSerializer):
         slug_field="slug", read_only=True
     )
     digest: serializers.SlugRelatedField[Digest] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     last_polled_at = serializers.SerializerMethodField()
 
@@ -68,7 +70,7 @@ class FeedOutput(serializers.ModelSerializer):
 
 
 class FeedInput(serializers.ModelSerializer):
-    digest = serializers.SlugRelatedField(
+    digest = SlugReference(
         slug_field="slug", queryset=Digest.objects.all(), required=False, allow_null=True
     )
 
@@ -185,7 +187,7 @@ class InboxArticleOutput(serializers.Serializer):
         source="source.name", default="", allow_blank=True
     )
     excerpt = serializers.CharField()
-    published_at = serializers.DateTimeField(allow_null=True)
+    published_at = DateTimeOutput(allow_null=True)
     fetch_state = serializers.CharField()
 
 
@@ -215,6 +217,8 @@ class InboxFilter(filters.FilterSet):
 
 class DigestInboxApi(ApiListView):
     """A digest's inbox: shortlisted, then new, newest first; `state` also shows dismissed."""
+
+    list_parameters = frozenset({"state"})  # ?state=new&state=shortlisted
 
     perms = {"GET": "feeds.view_inboxitem"}
     serializer_class = InboxItemOutput

@@ -37,6 +37,10 @@ WEBHOOK_TARGET = (
     "a webhook target must resolve to a public address, looked up when it is saved; no "
     "schema can say which host names resolve (and the test server resolves none)"
 )
+FEED_TARGET = (
+    "a feed needs a URL when its kind is `feed` and a query when it is `arxiv` or `github`, "
+    "checked together with the stored feed on PATCH; the schema states each field alone"
+)
 POSITIVE_DATA_ACCEPTANCE_OFF = {
     "POST /api/v1/articles/": URL_BY_CANONICALIZER,
     "POST /api/v1/issues/{id}/entries/": URL_BY_CANONICALIZER,
@@ -45,17 +49,27 @@ POSITIVE_DATA_ACCEPTANCE_OFF = {
     "PATCH /api/v1/sources/{id}/": URL_BY_DJANGO,
     "POST /api/v1/webhooks/": WEBHOOK_TARGET,
     "PATCH /api/v1/webhooks/{id}/": WEBHOOK_TARGET,
+    "POST /api/v1/sources/{id}/feeds/": FEED_TARGET,
+    "PATCH /api/v1/feeds/{id}/": FEED_TARGET,
 }
 
 
 # Schemathesis's own list of statuses that reject a request, plus 414: gunicorn refuses a
 # request line over 4094 bytes (documented on every operation) before the API sees it.
 REJECTIONS = ["400", "401", "403", "404", "405", "406", "409", "414", "415", "422", "428", "429"]
+# Schemathesis's list of answers to a schema-valid request, plus 412: an `If-Match` header is
+# schema-valid whatever ETag it names, and one that is not the issue's current ETag is
+# refused with 412, as documented on every write that takes it.
+ACCEPTANCES = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
 
 
 def config_file(path: Path) -> Path:
     statuses = ", ".join(f'"{status}"' for status in [*REJECTIONS, "5xx"])
-    blocks = [f"[checks.negative_data_rejection]\nexpected-statuses = [{statuses}]\n"]
+    accepted = ", ".join(f'"{status}"' for status in ACCEPTANCES)
+    blocks = [
+        f"[checks.negative_data_rejection]\nexpected-statuses = [{statuses}]\n",
+        f"[checks.positive_data_acceptance]\nexpected-statuses = [{accepted}]\n",
+    ]
     for name, reason in POSITIVE_DATA_ACCEPTANCE_OFF.items():
         blocks.append(
             f"# {reason}\n[[operations]]\ninclude-name = {name!r}\n"

@@ -256,8 +256,9 @@ def _start_times(host: str, workers: int) -> list[float]:
 def _assert_spaced(starts: list[float], interval: float, workers: int) -> None:
     assert len(starts) == workers
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    # Sleep may overshoot a little but never wakes early: no two starts are closer.
-    assert min(gaps) >= interval - 0.01, gaps
+    # Sleep never wakes early, but a thread may be descheduled between waking and noting
+    # the time, which shortens the next gap a little; shared turns would show gaps near 0.
+    assert min(gaps) >= interval * 0.75, gaps
 
 
 def test_concurrent_workers_get_distinct_turns_with_the_local_cache(settings) -> None:

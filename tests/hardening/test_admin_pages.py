@@ -14,10 +14,22 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from articles.models import RelatedLink, Tag
+from feeds.models import Feed, FeedRule, InboxItem
 from tests.factories import ArticleFactory, DigestFactory, EntryFactory, SourceFactory, editor
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
+
+
+def _feed() -> Feed:
+    return Feed.objects.create(source=SourceFactory.create(), url="https://bridge.example/a.xml")
+
+
+def _inbox_item() -> InboxItem:
+    feed = _feed()
+    return InboxItem.objects.create(
+        digest=DigestFactory.create(), article=ArticleFactory.create(), feed=feed
+    )
 
 
 def _subscription_with_deliveries() -> WebhookSubscription:
@@ -43,6 +55,11 @@ MAKERS: dict[str, Callable[[User], Any]] = {
             article=ArticleFactory.create(), url="https://example.com/more", label="代码"
         ).article_id
     ),
+    "feeds.feed": lambda user: _feed().pk,
+    "feeds.feedrule": lambda user: (
+        FeedRule.objects.create(feed=_feed(), action="exclude", pattern="招聘").pk
+    ),
+    "feeds.inboxitem": lambda user: _inbox_item().pk,
     "digest.digest": lambda user: DigestFactory.create().pk,
     "digest.issue": lambda user: EntryFactory.create().issue_id,
     "webhooks.webhooksubscription": lambda user: _subscription_with_deliveries().pk,

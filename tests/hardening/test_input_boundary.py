@@ -54,7 +54,8 @@ def public_templates() -> list[list[str]]:
     for route in _walk(get_resolver().url_patterns):
         if route.startswith("admin/"):
             continue
-        route = route.replace("^", "").replace("$", "").replace(".*", "anything")
+        route = route.replace("^", "").replace("$", "")
+        route = route.replace("[\\s\\S]*", "anything").replace(".*", "anything")
         pieces = PLACEHOLDER.split(route)
         assert not any(REGEX_LEFTOVER.search(piece) for piece in pieces), route
         templates.append(pieces)

@@ -174,10 +174,12 @@ def test_a_worker_group_killed_mid_fetch_recovers_through_the_sweeper(
     site.serve(url, b"", handler=slow_then_fine)
     site.serve("https://slow.example.org/lead.png", png_bytes((320, 200)), "image/png")
     settings.FETCH_SWEEP_FETCHING_AFTER = 1
-    first = WorkerProcess(redis_url, env=site.env()).start()
+    first: WorkerProcess | None = None
     second: WorkerProcess | None = None
     try:
+        # The broker is emptied first, so the worker takes no task left queued by other tests.
         with broker(redis_url):
+            first = WorkerProcess(redis_url, env=site.env()).start()
             article, _ = article_create(url=url)
             assert arrived.wait(30), first.log()
             assert Article.objects.get(pk=article.pk).fetch_state == "fetching"
@@ -202,7 +204,8 @@ def test_a_worker_group_killed_mid_fetch_recovers_through_the_sweeper(
             recovered = time.monotonic() - killed_at
     finally:
         release.set()
-        first.stop()
+        if first is not None:
+            first.stop()
         if second is not None:
             second.stop()
 

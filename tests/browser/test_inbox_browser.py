@@ -13,7 +13,6 @@ from django.utils import timezone
 from feeds.models import Feed, InboxItem
 from sources.models import Source
 from tests.browser.checks import axe_violations
-from tests.browser.conftest import _fresh_cache, axe_source, chromium, open_tab  # noqa: F401
 from tests.factories import ArticleFactory, DigestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +58,7 @@ def log_in(page) -> None:
     page.click("input[type=submit]")
 
 
-def test_editor_triages_the_inbox_with_the_keyboard(open_tab, inbox, axe_source) -> None:  # noqa: F811
+def test_editor_triages_the_inbox_with_the_keyboard(open_tab, inbox, axe_source) -> None:
     tab = open_tab(width=1280, height=800)
     page = tab.page
     log_in(page)
@@ -87,7 +86,7 @@ def test_editor_triages_the_inbox_with_the_keyboard(open_tab, inbox, axe_source)
     assert tab.errors == []
 
 
-def test_inbox_fits_a_phone(open_tab, inbox) -> None:  # noqa: F811
+def test_inbox_fits_a_phone(open_tab, inbox) -> None:
     tab = open_tab(width=390, height=844)
     page = tab.page
     log_in(page)
