@@ -134,8 +134,13 @@ def enqueue_fetch(article_id: int) -> None:
         return
     try:
         enqueue(fetch_article, article_id)
-    except Exception:  # broker down: the article stays pending and the sweeper retries
-        logger.warning("could not queue fetch of article %s; left pending", article_id)
+    except Exception as exc:  # broker down: the article stays pending and the sweeper retries
+        logger.warning(
+            "could not queue fetch of article %s (%s: %s); left pending",
+            article_id,
+            type(exc).__name__,
+            exc,
+        )
 
 
 def articles_refetch(*, ids: list[int]) -> int:

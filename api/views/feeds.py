@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -36,6 +37,10 @@ class FeedOutput(serializers.ModelSerializer):
     )
     digest: serializers.SlugRelatedField[Digest] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
+    )
+    # "" for arXiv and GitHub feeds, which are a query, not an address.
+    url = serializers.CharField(
+        read_only=True, help_text=_("The feed's address; empty for arXiv and GitHub feeds.")
     )
     last_polled_at = serializers.SerializerMethodField()
 
