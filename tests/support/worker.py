@@ -13,6 +13,7 @@ from pathlib import Path
 import redis
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from briefroom.celery import app
 from tests.support.services import ROOT
@@ -119,9 +120,10 @@ def broker(broker_url: str):
 
 
 def _reset_connections() -> None:
-    # Celery caches its connection and producer pools with the broker URL they were made for.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Celery caches its connection and producer pools with the broker URL they were made for,
+    # and kombu keeps them in registries keyed by that URL: closing a pool without dropping
+    # it from the registry hands the next user of the same URL a closed pool.
+    kombu_pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
