@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -192,4 +196,46 @@ def server_versions() -> str:
     return (
         f"PostgreSQL server {postgres} (database {BENCH_DB}) | Redis server "
         f"{info['redis_version']} (cache {CACHE_REDIS_URL}, broker {BROKER_REDIS_URL})"
+    )
+
+
+@contextlib.contextmanager
+def celery_worker(
+    *, name: str, queue: str, concurrency: int, pool: str, env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen]:
+    """A Celery worker process on `queue`, ready to take tasks; its whole group stops after."""
+    command = [
+        str(BIN / "celery"), "-A", "briefroom.celery", "worker", "-Q", queue,
+        "-c", str(concurrency), "--pool", pool, "-l", "WARNING",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name,
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_ready(process, name, log)
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def wait_ready(process: subprocess.Popen, name: str, log: Path, timeout: float = 60) -> None:
+    from briefroom.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"worker exited:\n{log.read_text(errors='replace')[-3000:]}")
+        if app.control.ping(destination=[name], timeout=0.5):
+            return
+    raise RuntimeError(
+        f"worker not ready in {timeout} s:\n{log.read_text(errors='replace')[-3000:]}"
     )

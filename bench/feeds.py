@@ -19,8 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -30,7 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import BIN, BROKER_REDIS_URL, ROOT, Result, bench_env, flush_redis, heading
+from bench.common import (
+    BROKER_REDIS_URL,
+    Result,
+    bench_env,
+    celery_worker,
+    flush_redis,
+    heading,
+)
 
 FEEDS = 1000
 DELAY = 0.2  # seconds before the server answers
@@ -99,37 +104,21 @@ class SlowFeedHandler(BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def worker(concurrency: int, allow: str):
-    from bench.fetch import wait_ready
-
-    name = f"bench-feeds-{os.getpid()}-{concurrency}@bench"
-    log = Path(f"/tmp/briefroom-bench-feeds-{os.getpid()}-{concurrency}.log")
     env = {
         **os.environ,
         **bench_env(),  # the cache is shared with this process: poll marks live there
         "CELERY_BROKER_URL": BROKER_REDIS_URL,
         "FETCH_ALLOWLIST": allow,
     }
-    command = [
-        str(BIN / "celery"), "-A", "briefroom.celery", "worker", "-Q", "default",
-        "-c", str(concurrency), "--pool", POOL, "-l", "WARNING",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name,
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_ready(process, name, log)
+    with celery_worker(
+        name=f"bench-feeds-{os.getpid()}-{concurrency}@bench",
+        queue="default",
+        concurrency=concurrency,
+        pool=POOL,
+        env=env,
+        log=Path(f"/tmp/briefroom-bench-feeds-{os.getpid()}-{concurrency}.log"),
+    ) as process:
         yield process
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import statistics
-import subprocess
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.common import BIN, BROKER_REDIS_URL, ROOT, Result, bench_env, flush_redis, heading
+from bench.common import (
+    BROKER_REDIS_URL,
+    Result,
+    bench_env,
+    celery_worker,
+    flush_redis,
+    heading,
+)
 
 PAGES = 200
 DELAY = 0.2  # seconds before the server answers
@@ -118,8 +123,6 @@ class SlowPageHandler(BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def worker(concurrency: int, allow: str):
-    name = f"bench-fetch-{os.getpid()}-{concurrency}@bench"
-    log = Path(f"/tmp/briefroom-bench-worker-{os.getpid()}-{concurrency}.log")
     env = {
         **os.environ,
         **bench_env(),
@@ -129,41 +132,15 @@ def worker(concurrency: int, allow: str):
         "CELERY_BROKER_URL": BROKER_REDIS_URL,
         "FETCH_ALLOWLIST": allow,
     }
-    command = [
-        str(BIN / "celery"), "-A", "briefroom.celery", "worker", "-Q", "fetch",
-        "-c", str(concurrency), "--pool", POOL, "-l", "WARNING",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name,
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_ready(process, name, log)
+    with celery_worker(
+        name=f"bench-fetch-{os.getpid()}-{concurrency}@bench",
+        queue="fetch",
+        concurrency=concurrency,
+        pool=POOL,
+        env=env,
+        log=Path(f"/tmp/briefroom-bench-worker-{os.getpid()}-{concurrency}.log"),
+    ) as process:
         yield process
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-def wait_ready(process: subprocess.Popen, name: str, log: Path, timeout: float = 60) -> None:
-    from briefroom.celery import app
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"worker exited:\n{log.read_text(errors='replace')[-3000:]}")
-        if app.control.ping(destination=[name], timeout=0.5):
-            return
-    raise RuntimeError(
-        f"worker not ready in {timeout} s:\n{log.read_text(errors='replace')[-3000:]}"
-    )
 
 
 def fetch_all(server: SlowPages, prefix: str, numbers: range) -> tuple[float, list[int]]:
