@@ -26,6 +26,10 @@ def admin_urls() -> Iterator[str]:
     yield reverse("admin:index")
     yield reverse("admin:password_change")
     yield reverse("admin:articles_article_add_urls")
+    issue = Issue.objects.first()
+    if issue is not None:
+        yield reverse("admin:digest_issue_workbench", args=[issue.pk])
+        yield reverse("admin:digest_issue_workbench_candidates", args=[issue.pk]) + "?used=on"
     app_labels = set()
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
