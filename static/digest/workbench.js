@@ -137,6 +137,8 @@
         window.Sortable.create(list, {
           group: { name: "workbench", pull: true, put: true },
           animation: 0,
+          forceFallback: true,
+          fallbackTolerance: 4,
           filter: "input, textarea, select, button, summary, a",
           preventOnFilter: false,
           onEnd: function (event) {
@@ -264,6 +266,8 @@
         group: { name: "workbench", pull: "clone", put: false },
         sort: false,
         animation: 0,
+        forceFallback: true,
+        fallbackTolerance: 4,
         filter: "button, a, .wb-empty",
         preventOnFilter: false,
         onEnd: function (event) {
