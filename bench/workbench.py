@@ -94,7 +94,7 @@ def main() -> None:
     )
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(user)
-    common.heading("issue workbench (in-process, test client, median of %d)" % RUNS)
+    common.heading(f"issue workbench (in-process, test client, median of {RUNS})")
     print(f"{'entries':>7}  {'page ms':>8}  {'page SQL':>8}  {'write ms':>8}  {'write SQL':>9}")
     for size in SIZES:
         got = run_size(client, size)
