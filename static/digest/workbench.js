@@ -283,14 +283,25 @@
     // Pasted URLs bound for the issue join it once fetched, through the same saved writes.
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (event.detail.target.id !== "wb-paste-status") return;
+      const result = event.detail.target.querySelector(".wb-paste-result");
+      let added = null;
       event.detail.target.querySelectorAll("[data-ready]").forEach(function (row) {
         const id = row.dataset.articleId;
         if (adding.has(id)) return;
         adding.add(id);
-        add(id, "main", null);
+        added = add(id, "main", null);
       });
-      const result = event.detail.target.querySelector(".wb-paste-result");
-      if (!result || !result.hasAttribute("hx-get")) refreshCandidates();
+      if (added && result && !result.hasAttribute("hx-get")) {
+        // Fetching had finished: once the last one is in, say so in the list too.
+        added.then(function () {
+          window.htmx.ajax("GET", result.dataset.statusUrl, {
+            target: "#wb-paste-status",
+            swap: "innerHTML",
+          });
+        });
+      } else if (!result || !result.hasAttribute("hx-get")) {
+        refreshCandidates();
+      }
     });
   }
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from articles.models import Article
 from digest import services
 from digest.models import Entry, Issue
 from sources.models import Source
@@ -188,3 +189,21 @@ def test_a_second_page_sees_the_conflict_and_reapplies(open_tab, issue) -> None:
     # Chromium itself logs every answer of 400 or more as a failed load; that line is the
     # 409 the page expected and handled. The page's own script logged nothing.
     assert two.errors == [CHROMIUM_409], two.errors
+
+
+def test_pasted_urls_join_the_issue_once_fetched_and_failures_are_said(open_tab, issue) -> None:
+    known = ArticleFactory.create(title="已抓取的文章", canonical_url="https://known.example/a")
+    tab = open_workbench(open_tab, issue, (1280, 800))
+    page = tab.page
+    page.fill("#wb-urls", "https://known.example/a\nhttp://127.0.0.1:9/private")
+    page.check("input[name=into][value=issue]")
+    page.click("#wb-paste button[type=submit]")
+    status = page.locator("#wb-paste-status")
+    expect(status.locator(".wb-error")).to_contain_text("没有加入本期")
+    expect(page.locator(".wb-card", has_text="已抓取的文章")).to_have_count(1)
+    blocked = Article.objects.get(canonical_url__startswith="http://127.0.0.1:9/")
+    assert blocked.fetch_state == Article.FetchState.FAILED
+    assert issue.entries.filter(article=known).exists()
+    assert not issue.entries.filter(article=blocked).exists()
+    expect(status).to_contain_text("已在本期中")
+    assert tab.errors == []
