@@ -100,11 +100,12 @@ def candidates(
     request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdmin
 ) -> HttpResponse:
     form = workbench.CandidateFilterForm(request.GET)
-    return render(
-        request,
-        "admin/digest/workbench/_candidates.html",
-        {"issue": issue, "candidates": _candidates(issue, form)},
-    )
+    context = {
+        "issue": issue,
+        "candidates": _candidates(issue, form),
+        "can_change": model_admin.has_change_permission(request, issue),
+    }
+    return render(request, "admin/digest/workbench/_candidates.html", context)
 
 
 def intro_preview(
@@ -115,13 +116,16 @@ def intro_preview(
 
 
 def pane(request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdmin) -> HttpResponse:
-    return JsonResponse({"revision": issue.revision, "pane": _pane_html(request, issue)})
+    can_change = model_admin.has_change_permission(request, issue)
+    html = _pane_html(request, issue, can_change=can_change)
+    return JsonResponse({"revision": issue.revision, "pane": html})
 
 
-def _pane_html(request: HttpRequest, issue: Issue) -> str:
+def _pane_html(request: HttpRequest, issue: Issue, *, can_change: bool = True) -> str:
+    """The issue pane; writes render it for editors who may change the issue."""
     return render_to_string(
         "admin/digest/workbench/_issue.html",
-        {"issue": issue, "view": workbench.issue_view(issue), "can_change": True},
+        {"issue": issue, "view": workbench.issue_view(issue), "can_change": can_change},
         request=request,
     )
 
@@ -201,10 +205,31 @@ def _revision(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+class EntryGone(Exception):
+    """The entry a page acted on is no longer in the issue: someone removed it."""
+
+
 def _entry(issue: Issue, entry_id: int) -> Entry:
-    entry = get_object_or_404(workbench.issue_entries(issue), pk=entry_id)
+    entry = workbench.issue_entries(issue).filter(pk=entry_id).first()
+    if entry is None:
+        raise EntryGone
     entry.issue = issue
     return entry
+
+
+def _gone(request: HttpRequest, issue: Issue) -> JsonResponse:
+    """A stale page acted on a removed entry: a conflict; a fresh one on a wrong id: 404."""
+    if _revision(request) in (None, issue.revision):
+        return JsonResponse(
+            {"revision": issue.revision, "error": _("That entry is not in this issue.")},
+            status=404,
+        )
+
+    def change() -> str:
+        raise services.StaleRevision(current=issue.revision, attempted={})
+
+    gone = [(_("Entry"), _("Removed from the issue by someone else."))]
+    return _write(request, issue, change, attempted=lambda: gone, current=lambda: gone)
 
 
 def _write(
@@ -309,7 +334,10 @@ def entry_add(request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdm
 def entry_arrange(
     request: HttpRequest, issue: Issue, entry_id: int, *, model_admin: admin.ModelAdmin
 ) -> JsonResponse:
-    entry = _entry(issue, entry_id)
+    try:
+        entry = _entry(issue, entry_id)
+    except EntryGone:
+        return _gone(request, issue)
     form = workbench.PlaceForm(request.POST)
     if not form.is_valid():
         return _invalid(issue, _("Choose a section and a place."))
@@ -345,7 +373,10 @@ def entry_arrange(
 def entry_edit(
     request: HttpRequest, issue: Issue, entry_id: int, *, model_admin: admin.ModelAdmin
 ) -> JsonResponse:
-    entry = _entry(issue, entry_id)
+    try:
+        entry = _entry(issue, entry_id)
+    except EntryGone:
+        return _gone(request, issue)
     form = workbench.EntryEditForm(request.POST, request.FILES)
     if not form.is_valid():
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
@@ -379,7 +410,10 @@ def entry_edit(
 def entry_remove(
     request: HttpRequest, issue: Issue, entry_id: int, *, model_admin: admin.ModelAdmin
 ) -> JsonResponse:
-    entry = _entry(issue, entry_id)
+    try:
+        entry = _entry(issue, entry_id)
+    except EntryGone:
+        return _gone(request, issue)
     title = entry.title
 
     def change() -> str:

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.fetch_errors import fetch_error_sentence
 from articles.forms import ReencodedImageField
 from articles.models import Article, Tag
 from digest import services
@@ -66,6 +67,10 @@ class Candidate:
         article = self.article
         image = article.image_thumbnail or article.image
         return image.url if image else article.image_url
+
+    @property
+    def error(self) -> str:
+        return fetch_error_sentence(self.article.fetch_error_code, self.article.fetch_error)
 
 
 def workbench_candidates(*, issue: Issue, filters: dict[str, Any]) -> list[Candidate]:

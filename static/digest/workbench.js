@@ -5,7 +5,7 @@
 (function () {
   function init() {
     const root = document.getElementById("workbench");
-    if (!root) return;
+    if (!root || root.dataset.readonly) return;
     const token = root.querySelector("input[name=csrfmiddlewaretoken]").value;
     const pane = document.getElementById("wb-issue");
     const live = document.getElementById("wb-live");
@@ -48,9 +48,14 @@
         credentials: "same-origin",
       })
         .then(function (response) {
-          return response.json().then(function (data) {
-            return { status: response.status, data: data };
-          });
+          return response
+            .json()
+            .catch(function () {
+              return { error: response.status + " " + response.statusText };
+            })
+            .then(function (data) {
+              return { status: response.status, data: data };
+            });
         })
         .then(function (answer) {
           const data = answer.data;

@@ -245,7 +245,11 @@ def test_writes_need_post_and_the_change_permission(client, issue) -> None:
     from tests.factories import contributor
 
     client.force_login(contributor())
-    assert client.get(url("", issue)).status_code in (200, 403)
+    page = client.get(url("", issue))
+    assert page.status_code == 200  # contributors may look
+    body = page.content.decode()
+    assert 'data-readonly="true"' in body and "wb-remove" not in body and "wb-paste" not in body
+    assert client.get(url("_remove", issue, entry(issue, "第一条").pk)).status_code == 405
     moved = entry(issue, "第一条")
     response = client.post(url("_remove", issue, moved.pk), {"revision": issue.revision})
     assert response.status_code == 403
@@ -275,3 +279,18 @@ def test_issue_list_and_change_page_link_to_the_workbench(chief, issue) -> None:
     assert workbench in chief.get(reverse("admin:digest_issue_changelist")).content.decode()
     change = chief.get(reverse("admin:digest_issue_change", args=[issue.pk])).content.decode()
     assert workbench in change
+
+
+def test_acting_on_an_entry_someone_removed_is_a_conflict(chief, issue) -> None:
+    opened = issue.revision
+    gone = entry(issue, "第二条")
+    gone_id = gone.pk
+    services.entry_remove(entry=gone, expected_revision=opened)
+    response = chief.post(
+        url("_edit", issue, gone_id), {"title_override": "晚了", "revision": opened}
+    )
+    assert response.status_code == 409
+    assert "Removed from the issue by someone else." in response.json()["conflict"]
+    issue.refresh_from_db()
+    response = chief.post(url("_remove", issue, gone_id), {"revision": issue.revision})
+    assert response.status_code == 404
