@@ -296,7 +296,7 @@
         adding.add(id);
         added = add(id, "main", null);
       });
-      if (added && result && !result.hasAttribute("hx-get")) {
+      if (added && result && !result.hasAttribute("data-hx-get")) {
         // Fetching had finished: once the last one is in, say so in the list too.
         added.then(function () {
           window.htmx.ajax("GET", result.dataset.statusUrl, {
@@ -304,7 +304,7 @@
             swap: "innerHTML",
           });
         });
-      } else if (!result || !result.hasAttribute("hx-get")) {
+      } else if (!result || !result.hasAttribute("data-hx-get")) {
         refreshCandidates();
       }
     });

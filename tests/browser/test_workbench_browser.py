@@ -207,3 +207,17 @@ def test_pasted_urls_join_the_issue_once_fetched_and_failures_are_said(open_tab,
     assert not issue.entries.filter(article=blocked).exists()
     expect(status).to_contain_text("已在本期中")
     assert tab.errors == []
+
+
+def test_workbench_html_is_valid(client, issue, vnu, tmp_path) -> None:
+    from tests.browser.checks import vnu_messages
+
+    login = tmp_path / "login.html"
+    login.write_bytes(client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="zh-hans").content)
+    client.force_login(get_user_model().objects.create_superuser("valid", password="pw"))
+    page = tmp_path / "workbench.html"
+    url = reverse("admin:digest_issue_workbench", args=[issue.pk])
+    page.write_bytes(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content)
+    files = [login, page]
+    found = vnu_messages(vnu, files)
+    assert found == [], [(m["file"], m["message"], m.get("extract", "")) for m in found]
