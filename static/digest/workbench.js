@@ -144,6 +144,8 @@
           animation: 0,
           forceFallback: true,
           fallbackTolerance: 4,
+          delay: 200,
+          delayOnTouchOnly: true,
           filter: "input, textarea, select, button, summary, a",
           preventOnFilter: false,
           onEnd: function (event) {
@@ -273,6 +275,8 @@
         animation: 0,
         forceFallback: true,
         fallbackTolerance: 4,
+        delay: 200,
+        delayOnTouchOnly: true,
         filter: "button, a, .wb-empty",
         preventOnFilter: false,
         onEnd: function (event) {

@@ -294,3 +294,25 @@ def test_acting_on_an_entry_someone_removed_is_a_conflict(chief, issue) -> None:
     issue.refresh_from_db()
     response = chief.post(url("_remove", issue, gone_id), {"revision": issue.revision})
     assert response.status_code == 404
+
+
+def test_candidates_filter_by_source_kind_tag_and_fetch_state(chief, issue) -> None:
+    from articles.models import Tag
+    from tests.factories import SourceFactory
+
+    source = SourceFactory.create(name="量子位")
+    tag = Tag.objects.create(name="模型")
+    paper = ArticleFactory.create(title="Paper", kind=Article.Kind.ARXIV, source=source)
+    paper.tags.add(tag)
+    ArticleFactory.create(title="Failed", fetch_state=Article.FetchState.FAILED)
+    ArticleFactory.create(title="Plain")
+
+    def shown(**filters) -> set[str]:
+        body = chief.get(url("_candidates", issue), filters).content.decode()
+        return {t for t in ("Paper", "Failed", "Plain") if t in body}
+
+    assert shown() == {"Paper", "Failed", "Plain"}
+    assert shown(source=source.pk) == {"Paper"}
+    assert shown(kind="arxiv") == {"Paper"}
+    assert shown(tag=tag.pk) == {"Paper"}
+    assert shown(fetch_state="failed") == {"Failed"}
