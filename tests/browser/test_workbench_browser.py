@@ -221,3 +221,17 @@ def test_workbench_html_is_valid(client, issue, vnu, tmp_path) -> None:
     files = [login, page]
     found = vnu_messages(vnu, files)
     assert found == [], [(m["file"], m["message"], m.get("extract", "")) for m in found]
+
+
+def test_the_intro_fills_its_placeholders_while_typed_and_saves_on_leaving(open_tab, issue) -> None:
+    tab = open_workbench(open_tab, issue, (1280, 800))
+    page = tab.page
+    before = revision_of(page)
+    page.locator(".wb-intro-edit summary").click()
+    page.fill("#wb-intro-input", "本期 {digest} 第 {number} 期，共 {count} 条，")
+    expect(page.locator("#wb-intro-text")).to_have_text("本期 AI 简报 第 20260105 期，共 3 条。")
+    page.locator("#wb-intro-input").press("Tab")
+    saved(page, before)
+    issue.refresh_from_db()
+    assert issue.intro == "本期 {digest} 第 {number} 期，共 {count} 条，"
+    assert tab.errors == []
