@@ -235,3 +235,23 @@ def test_the_intro_fills_its_placeholders_while_typed_and_saves_on_leaving(open_
     issue.refresh_from_db()
     assert issue.intro == "本期 {digest} 第 {number} 期，共 {count} 条，"
     assert tab.errors == []
+
+
+def test_alt_arrows_move_an_entry_to_others_and_back(open_tab, issue) -> None:
+    tab = open_workbench(open_tab, issue, (390, 844))
+    page = tab.page
+    url = page.url
+    revision = revision_of(page)
+    page.locator(".wb-card").first.focus()
+    page.keyboard.press("Alt+ArrowRight")
+    revision = saved(page, revision)
+    others = page.locator('.wb-entries[data-section="others"] .wb-card')
+    expect(others).to_have_count(1)
+    assert page.evaluate("document.activeElement.dataset.section") == "others"
+    page.keyboard.press("Alt+ArrowLeft")
+    saved(page, revision)
+    expect(others).to_have_count(0)
+    assert page.url == url  # Alt+← is not the browser's Back here
+    assert main_titles(issue)[-1] == ENTRIES[0]
+    assert "正文第 3 条" in page.locator("#wb-live").inner_text()
+    assert tab.errors == []
