@@ -23,6 +23,7 @@ from articles.models import Article
 from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text
 from digest import services, workbench
 from digest.models import Entry, Issue
+from digest.selectors import issue_revisions
 
 View = Callable[..., HttpResponse]
 
@@ -252,6 +253,9 @@ def _write(
                 "current_revision": stale.current,
                 "current": current(),
                 "attempted": attempted(),
+                "since": issue_revisions(issue=issue).filter(number__gt=_revision(request) or 0)[
+                    :20
+                ],
                 "view": workbench.issue_view(issue),
             },
             request=request,

@@ -177,6 +177,7 @@ def test_a_stale_write_is_refused_with_both_versions(chief, issue) -> None:
     assert edited.title_override == "别人的标题"  # nothing silently overwritten
     assert data["revision"] == opened + 1
     assert "别人的标题" in data["conflict"] and "我的标题" in data["conflict"]
+    assert f"Revision {opened + 1}" in data["conflict"]  # what was saved meanwhile
     assert "别人的标题" in data["pane"]
     # Re-applied on the current revision, it is saved.
     response = chief.post(
