@@ -109,7 +109,10 @@ def conditional_without_page_cache(client: Client, kind: str, number: int):
     """A revalidation after the page cache lost its copy: the view's validators answer."""
     url, headers = url_for(kind, number)
     first = client.get(url, headers=headers)
-    cache.clear()  # the stored copy is gone; the content, and so the ETag, is not changed
+    # The stored copies are gone (shared and this process's); the content, and so the ETag,
+    # is not changed, and the process still knows the content version.
+    cache.clear()
+    pagecache.local_copies.clear()
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url, headers={**headers, "If-None-Match": first["ETag"]})
     rendered = [t.name for t in again.templates or []]
