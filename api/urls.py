@@ -44,6 +44,11 @@ v1 = [
         name="revision-detail",
     ),
     path(
+        "issues/<anyid:pk>/revisions/<anyid:number>/diff/",
+        revisions.RevisionDiffApi.as_view(),
+        name="revision-diff",
+    ),
+    path(
         "issues/<anyid:pk>/revisions/<anyid:number>/restore/",
         revisions.RevisionRestoreApi.as_view(),
         name="revision-restore",

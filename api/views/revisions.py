@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -27,7 +27,7 @@ from api.views.issues import ISSUE_ID, expected_revision, issue_detail_response,
 from digest import services
 from digest.models import IssueRevision
 from digest.representation import IssueDetailOutput, Output
-from digest.revisions import revision_markdown, revision_restore
+from digest.revisions import revision_markdown, revision_restore, revisions_diff
 from digest.selectors import issue_revisions
 
 # A revision may show a draft's content, so reading one takes what reading drafts takes.
@@ -37,6 +37,8 @@ REVISION_NUMBER = id_parameter("number", "The revision's number in its issue.", 
 
 
 class RevisionOutput(Output):
+    """One saved revision of an issue: who made it, when, and what it changed."""
+
     author = serializers.SerializerMethodField(help_text="The author's username; null if unknown.")
 
     class Meta:
@@ -48,6 +50,8 @@ class RevisionOutput(Output):
 
 
 class RevisionDetailOutput(RevisionOutput):
+    """A revision with the issue's Markdown export as it then was."""
+
     markdown = serializers.SerializerMethodField(
         help_text="The issue's house-style Markdown export as this revision had it; entries "
         "whose article has been deleted since are left out."
@@ -60,12 +64,36 @@ class RevisionDetailOutput(RevisionOutput):
         return revision_markdown(revision)
 
 
-def revision_or_404(request: Request, pk: str, number: str) -> IssueRevision:
+class SegmentOutput(serializers.Serializer):
+    text = serializers.CharField()
+    changed = serializers.BooleanField(help_text="Differs from the other side of the line.")
+
+
+class DiffLineOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(["same", "added", "removed", "changed"])
+    old = SegmentOutput(many=True, help_text="The line in the older revision; empty if added.")
+    new = SegmentOutput(many=True, help_text="The line in the newer revision; empty if removed.")
+
+
+class RevisionDiffOutput(serializers.Serializer):
+    """Two revisions compared: their title, number, date, status and Markdown, line by line."""
+
+    # `from` is a Python keyword: declared through the fields mapping instead.
+    to = serializers.IntegerField(help_text="The revision compared.")
+    lines = DiffLineOutput(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.IntegerField(help_text="The revision compared against.")
+        return fields
+
+
+def revision_or_404(request: Request, pk: str, number: str, name: str = "number") -> IssueRevision:
     issue = visible_issue(request, pk)
     revision = (
         issue_revisions(issue=issue)
         .select_related("issue__digest")
-        .filter(number=parse_id(number, "number", MAX_POSITIVE_INT))
+        .filter(number=parse_id(number, name, MAX_POSITIVE_INT))
         .first()
     )
     if revision is None:
@@ -129,3 +157,33 @@ class RevisionRestoreApi(ApiView):
         except services.IssueError as exc:
             raise Conflict(str(exc)) from None
         return issue_detail_response(request, visible_issue(request, pk))
+
+
+class RevisionDiffApi(ApiView):
+    """What changed from one revision to this one, line by line, with the changed words
+    (or CJK characters) of each changed line marked."""
+
+    perms = {"GET": READ_REVISIONS}
+
+    @extend_schema(
+        parameters=[
+            ISSUE_ID,
+            REVISION_NUMBER,
+            OpenApiParameter(
+                "from",
+                {"type": "integer", "minimum": 1, "maximum": MAX_POSITIVE_INT},
+                description="The revision to compare against; the one before by default.",
+            ),
+        ],
+        responses={200: RevisionDiffOutput, **errors(*AUTH_READ_ERRORS)},
+    )
+    def get(self, request: Request, pk: str, number: str) -> Response:
+        revision = revision_or_404(request, pk, number)
+        raw = request.query_params.get("from")
+        if raw is None:
+            older = revision_or_404(request, pk, str(max(revision.number - 1, 1)))
+        else:
+            older = revision_or_404(request, pk, raw, "from")
+        lines = revisions_diff(issue=revision.issue, old=older.number, new=revision.number)
+        data = {"from": older.number, "to": revision.number, "lines": lines}
+        return Response(RevisionDiffOutput(data).data)

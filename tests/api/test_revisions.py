@@ -102,3 +102,24 @@ def test_restoring_a_published_issue_is_a_conflict(editor_api, draft):
     assert response.status_code == 409
     assert "unpublish" in error_of(response)["message"]
     assert Issue.objects.get(pk=draft.pk).entries.count() == 1
+
+
+def test_a_revision_diff_marks_what_changed_since_the_one_before(editor_api, draft):
+    response = editor_api.get(url(draft, "3/diff/"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["from"], body["to"]) == (2, 3)
+    [changed] = [line for line in body["lines"] if line["kind"] != "same"]
+    assert changed["kind"] == "changed"
+    assert [s["text"] for s in changed["old"] if s["changed"]] == ["初"]
+    assert [s["text"] for s in changed["new"] if s["changed"]] == ["定"]
+
+
+def test_a_diff_against_a_chosen_revision(editor_api, draft):
+    body = editor_api.get(url(draft, "3/diff/"), {"from": 1}).json()
+
+    assert body["from"] == 1
+    assert any(line["kind"] == "added" for line in body["lines"])
+    assert editor_api.get(url(draft, "3/diff/"), {"from": 9}).status_code == 404
+    assert editor_api.get(url(draft, "3/diff/"), {"from": "x"}).status_code == 400

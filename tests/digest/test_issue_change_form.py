@@ -148,3 +148,31 @@ def test_publish_now_from_a_stale_form_publishes_nothing(issue) -> None:
 
     assert refused.status_code == 200
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
+
+
+def test_adding_an_issue_with_entries_records_its_revisions() -> None:
+    digest = DigestFactory.create()
+    article = ArticleFactory.create(title="第一篇")
+    alice = logged_in("alice")
+    data = change_form_data(alice.get(reverse("admin:digest_issue_add")))
+    data.update(
+        {
+            "digest": digest.pk,
+            "number": 7,
+            "title": "新的一期",
+            "entries-TOTAL_FORMS": 1,
+            "entries-0-article": article.pk,
+            "entries-0-section": "main",
+            "entries-0-title_override": "改过的标题",
+        }
+    )
+
+    response = alice.post(reverse("admin:digest_issue_add"), data)
+
+    assert response.status_code == 302
+    issue = Issue.objects.get(digest=digest, number=7)
+    assert issue.entries.get().title_override == "改过的标题"
+    revisions = list(issue_revisions(issue=issue))
+    assert [r.number for r in revisions] == [3, 2, 1]
+    assert revisions[-1].author.username == "alice"
+    assert revisions[0].snapshot["entries"][0]["title_override"] == "改过的标题"
