@@ -43,12 +43,6 @@ def _shown(value: Any) -> str:
     return str(_comparable(value))
 
 
-def _widget_value(field: forms.Field, value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "" if value is None else str(value)
-
-
 class IssueAdminForm(forms.ModelForm):
     """The issue's fields plus the revision the form was opened at."""
 
@@ -124,7 +118,7 @@ class IssueAdminForm(forms.ModelForm):
         data = cast(QueryDict, self.data).copy()
         for name in services.ISSUE_EDITABLE_FIELDS:
             if name not in self.attempted and name in self.fields:
-                data[self.add_prefix(name)] = _widget_value(self.fields[name], getattr(saved, name))
+                data[self.add_prefix(name)] = _shown(getattr(saved, name))
         self.data = data
         raise forms.ValidationError(
             _(
