@@ -94,6 +94,15 @@ class IssueAdminForm(forms.ModelForm):
         }
         if saved.revision != self.expected_revision:
             self._refuse_stale(saved)
+        number = self.attempted.get("number")
+        others = Issue.objects.filter(digest_id=saved.digest_id).exclude(pk=saved.pk)
+        if number is not None and others.filter(number=number).exists():
+            # The digest is not a field of this form, so the model's constraint is not checked.
+            self.add_error(
+                "number",
+                _("%(digest)s already has an issue number %(number)s.")
+                % {"digest": saved.digest.name, "number": number},
+            )
         return cleaned
 
     def _refuse_stale(self, saved: Issue) -> None:

@@ -176,3 +176,15 @@ def test_adding_an_issue_with_entries_records_its_revisions() -> None:
     assert [r.number for r in revisions] == [3, 2, 1]
     assert revisions[-1].author.username == "alice"
     assert revisions[0].snapshot["entries"][0]["title_override"] == "改过的标题"
+
+
+def test_a_number_another_issue_has_is_refused_in_the_form(issue) -> None:
+    IssueFactory.create(digest=issue.digest, number=issue.number + 1)
+    alice = logged_in("alice")
+    data = {**change_form_data(alice.get(url(issue))), "number": issue.number + 1}
+
+    response = alice.post(url(issue), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["number"]
+    assert Issue.objects.get(pk=issue.pk).revision == 2
