@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import connection
+from django.db.models.fields.files import FieldFile
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -165,8 +166,8 @@ def _override_changes(form: forms.ModelForm, base: dict[str, Any] | None) -> dic
         value = form.cleaned_data[name]
         before = (base or {}).get(name, "") if base is not None else form.initial.get(name, "")
         if name == "image_override":
-            if isinstance(value, UploadedFile):
-                changes[name] = value
+            if isinstance(value, File) and not isinstance(value, FieldFile):
+                changes[name] = value  # a new upload, re-encoded by the form
             elif value is False and str(before or ""):
                 changes[name] = ""
             continue

@@ -188,3 +188,24 @@ def test_a_number_another_issue_has_is_refused_in_the_form(issue) -> None:
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["number"]
     assert Issue.objects.get(pk=issue.pk).revision == 2
+
+
+def test_an_entry_image_uploaded_in_the_form_is_saved_through_the_services(issue) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.digest.test_admin_workflow import jpeg_with_gps
+
+    alice = logged_in("alice")
+    data = change_form_data(alice.get(url(issue)))
+    data[entry_key(data, "image_override")] = SimpleUploadedFile(
+        "lead.jpg", jpeg_with_gps(), "image/jpeg"
+    )
+
+    response = alice.post(url(issue), data)
+
+    assert response.status_code == 302
+    entry = Issue.objects.get(pk=issue.pk).entries.get()
+    name = entry.image_override.name or ""
+    assert name.startswith("entries/")
+    assert entry.image_override.storage.exists(name)
+    assert issue_revisions(issue=issue)[0].snapshot["entries"][0]["image_override"]
