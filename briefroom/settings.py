@@ -238,6 +238,12 @@ PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 3600)  # seconds
 # Paths whose responses depend on the Accept header (the API's JSON or browsable HTML).
 PAGECACHE_ACCEPT_PREFIXES = env_list("PAGECACHE_ACCEPT_PREFIXES", "/api/")
+# How long a web process trusts the content version it last read from the database, in
+# milliseconds: an edit made in another process reaches anonymous readers within this.
+# The editing process itself sees its change at once. 0 reads the version on every request.
+PAGECACHE_VERSION_CHECK_MS = env_int("PAGECACHE_VERSION_CHECK_MS", 1000)
+# Bytes of responses each web process keeps in its own memory, in front of the shared cache.
+PAGECACHE_LOCAL_BYTES = env_int("PAGECACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 
 # Outbound fetching of editor-supplied URLs.
 FETCH_ALLOWLIST = env_list("FETCH_ALLOWLIST")
