@@ -132,10 +132,14 @@ class DiffLine:
     new: list[Segment] = field(default_factory=list)
 
 
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u3040-\u30ff\uac00-\ud7af"
+# CJK punctuation, ideographs (with the supplementary planes), full-width forms, kana, Hangul.
+_CJK = (
+    "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u3040-\u30ff"
+    "\uac00-\ud7af\U00020000-\U0003ffff"
+)
 # One token per CJK character or punctuation mark, a whole word otherwise: "门槛不高" and
 # "门槛很高" differ by one character, "fast model" and "slow model" by one word.
-_TOKEN = re.compile(rf"[{_CJK}\U00020000-\U0003ffff]|[^\W{_CJK}]+|\s+|.", re.DOTALL)
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|.", re.DOTALL)
 # Lines less alike than this are shown as one removed and one added, not as a change.
 _ALIKE = 0.4
 

@@ -380,3 +380,10 @@ def test_the_publish_checklist_costs_the_same_queries_for_many_entries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         checklist = issue_publish_checklist(issue)
     assert len(checklist.items) >= 12
+
+
+def test_revisions_diff_splits_mixed_latin_and_cjk_text() -> None:
+    [line] = text_diff("用GPT模型写𠀀摘要", "用GPT模型改𠀀摘要")
+
+    assert [s.text for s in line.old if s.changed] == ["写"]
+    assert [s.text for s in line.new if s.changed] == ["改"]
