@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.forms import ReencodedImageField
 from digest import services
 from digest.exporters import ExportFormat, export_filename, export_issue
+from digest.issue_form import REAPPLY, EntryInlineForm, IssueAdminForm, entries_save
 from digest.models import Digest, Entry, Issue
 
 
@@ -40,6 +41,7 @@ admin.site.index_title = _("Collect, assemble, ship")
 
 class EntryInline(SortableTabularInline):
     model = Entry
+    form = EntryInlineForm
     fields = [
         "article",
         "section",
@@ -80,8 +82,10 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
     list_filter = ["digest", "status"]
     search_fields = ["title", "intro", "number"]
     date_hierarchy = "issue_date"
+    form = IssueAdminForm
     readonly_fields = ["status", "published_at", "created_by", "created_at", "updated_at"]
     fields = [
+        "based_on_revision",
         "digest",
         "number",
         "title",
@@ -124,10 +128,46 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             initial["intro"] = digest.intro_template
         return initial
 
+    def get_readonly_fields(self, request, obj=None):
+        # An issue stays in its digest: its number and date follow the digest's scheme.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "digest"] if obj is not None else readonly
+
     def save_model(self, request, obj: Issue, form, change: bool) -> None:
+        """Changes go through the services, based on the revision the form was opened at."""
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            services.revision_record_first(issue=obj, by=request.user)
+            return
+        services.issue_update(
+            issue=obj,
+            data=form.attempted,
+            by=request.user,
+            expected_revision=form.expected_revision,
+        )
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        if formset.model is not Entry:
+            super().save_formset(request, form, formset, change)
+            return
+        entries_save(issue=form.instance, form=form, formset=formset, by=request.user)
+
+    def response_change(self, request: HttpRequest, obj: Issue) -> HttpResponse:
+        """“Publish now” and “Unpublish” submit the form: the edits are saved first."""
+        publish = "_publish" in request.POST
+        if not publish and "_unpublish" not in request.POST:
+            return super().response_change(request, obj)
+        if not can_publish(request):
+            self.message_user(
+                request,
+                gettext("Your changes were saved, but you may not publish issues."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._change_url(obj))
+        self._change_status(request, obj, publish=publish)
+        return HttpResponseRedirect(self._change_url(obj))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -212,6 +252,10 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
         if not can_publish(request):
             raise PermissionDenied
         issue = self._issue(request, pk)
+        self._change_status(request, issue, publish=publish)
+        return HttpResponseRedirect(self._change_url(issue))
+
+    def _change_status(self, request: HttpRequest, issue: Issue, *, publish: bool) -> None:
         try:
             if publish:
                 services.issue_publish(issue=issue, by=request.user)
@@ -223,9 +267,9 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
                 )
         except services.IssueError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-        return HttpResponseRedirect(self._change_url(issue))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_publish"] = can_publish(request)
+        context["reapply_name"] = REAPPLY
         context["export_formats"] = ExportFormat.choices
         return super().render_change_form(request, context, add, change, form_url, obj)
