@@ -37,6 +37,11 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many proxies of our own stand in front of web, each appending to X-Forwarded-For;
+# 0 ignores the header (core/clientip.py). Throttles and login limits key on the result.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
