@@ -1,13 +1,32 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp import apps as totp_apps
 
 
 class BriefroomConfig(AppConfig):
     """The project itself, as an app only to adjust Django's admin once at start-up."""
 
     name = "briefroom"
+    default = True  # this module also holds the configs that rename two libraries' apps
     verbose_name = "Briefroom"
 
     def ready(self) -> None:
-        from briefroom import admin_phrases
+        from briefroom import admin_phrases, logins
 
         admin_phrases.translate_boolean_icons()
+        logins.connect_signals()
+
+
+class LoginAttemptsConfig(axes_apps.AppConfig):
+    """django-axes, named in the admin in the editor's language."""
+
+    default = False
+    verbose_name = _("Login attempts")
+
+
+class TwoFactorConfig(totp_apps.DefaultConfig):
+    """django-otp's TOTP devices, named in the admin in the editor's language."""
+
+    default = False
+    verbose_name = _("Two-factor authentication")

@@ -15,6 +15,8 @@ EDITOR_MODELS = {
     "webhooks": ["webhooksubscription", "webhookdelivery"],
     "feeds": ["feed", "feedentry", "feedrule", "inboxitem"],
 }
+# Editors see failed logins (the admin's login attempts) but only a superuser clears them.
+EDITOR_VIEW_ONLY = {"axes": ["view_accessattempt", "view_accessfailurelog"]}
 CONTRIBUTOR_CODENAMES = {
     "sources": ["add_source", "change_source", "view_source"],
     "articles": [
@@ -41,6 +43,11 @@ def ensure_groups() -> None:
             content_type__model__in=[m for models in EDITOR_MODELS.values() for m in models],
         )
     )
+    editor_perms += [
+        perm
+        for app, codenames in EDITOR_VIEW_ONLY.items()
+        for perm in Permission.objects.filter(content_type__app_label=app, codename__in=codenames)
+    ]
     editors.permissions.set(editor_perms)
     contributors, _ = Group.objects.get_or_create(name=CONTRIBUTORS)
     contributor_perms = [

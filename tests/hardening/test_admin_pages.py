@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.db.models import Model
@@ -32,6 +33,21 @@ def _inbox_item() -> InboxItem:
     )
 
 
+def _failed_login() -> int:
+    AccessFailureLog.objects.create(
+        username="mallory", ip_address="198.51.100.9", user_agent="curl", path_info="/admin/login/"
+    )
+    return AccessAttempt.objects.create(
+        username="mallory",
+        ip_address="198.51.100.9",
+        user_agent="curl",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="username=mallory",
+        failures_since_start=2,
+    ).pk
+
+
 def _subscription_with_deliveries() -> WebhookSubscription:
     subscription = WebhookSubscription.objects.create(
         name="Newsletter", target_url="https://93.184.216.34/in", events=["issue.published"]
@@ -45,6 +61,8 @@ def _subscription_with_deliveries() -> WebhookSubscription:
 
 # One object of each registered model; the primary key its change page is addressed by.
 MAKERS: dict[str, Callable[[User], Any]] = {
+    "axes.accessattempt": lambda user: _failed_login(),
+    "axes.accessfailurelog": lambda user: (_failed_login(), AccessFailureLog.objects.get().pk)[1],
     "auth.group": lambda user: Group.objects.get(name="Editors").pk,
     "auth.user": lambda user: user.pk,
     "authtoken.tokenproxy": lambda user: Token.objects.create(user=user).user_id,
