@@ -30,3 +30,10 @@ class TwoFactorConfig(totp_apps.DefaultConfig):
 
     default = False
     verbose_name = _("Two-factor authentication")
+
+    def ready(self) -> None:
+        super().ready()
+        # django-otp names its model in English only; a user's delete page lists devices.
+        meta = self.get_model("TOTPDevice")._meta
+        meta.verbose_name = _("authenticator app")
+        meta.verbose_name_plural = _("authenticator apps")

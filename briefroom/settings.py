@@ -140,6 +140,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # briefroom/admin.py lists the attempts, in the editor's language
 AXES_VERBOSE = False  # no start-up banner; briefroom/logins.py logs each failure
+# Two-factor (briefroom/twofactor.py): the name the authenticator app lists the account under.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Briefroom")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

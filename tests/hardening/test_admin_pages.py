@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from articles.models import RelatedLink, Tag
+from digest.models import PublishingPolicy
 from feeds.models import Feed, FeedRule, InboxItem
 from tests.factories import ArticleFactory, DigestFactory, EntryFactory, SourceFactory, editor
 from webhooks.models import WebhookDelivery, WebhookSubscription
@@ -78,6 +79,9 @@ MAKERS: dict[str, Callable[[User], Any]] = {
         FeedRule.objects.create(feed=_feed(), action="exclude", pattern="招聘").pk
     ),
     "feeds.inboxitem": lambda user: _inbox_item().pk,
+    "digest.publishingpolicy": lambda user: (
+        PublishingPolicy.objects.create(group=Group.objects.get(name="Editors")).pk
+    ),
     "digest.digest": lambda user: DigestFactory.create().pk,
     "digest.issue": lambda user: EntryFactory.create().issue_id,
     "webhooks.webhooksubscription": lambda user: _subscription_with_deliveries().pk,
