@@ -363,9 +363,29 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"client_error": {"()": "core.logfilters.ClientErrorAsWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A SuspiciousOperation is answered 400: the client's mistake, logged at WARNING. A
+        # logger's filter sees only its own records, so each of Django's is named.
+        **{
+            f"django.security.{name}": {"filters": ["client_error"]}
+            for name in (
+                "SuspiciousOperation",
+                "DisallowedHost",
+                "DisallowedRedirect",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "RequestDataTooBig",
+                "SuspiciousFileOperation",
+                "SuspiciousMultipartForm",
+                "SuspiciousSession",
+                "InvalidSessionKey",
+            )
+        },
+    },
 }
 # Workers and beat log through LOGGING too (JSON in production), not Celery's own handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
