@@ -24,6 +24,16 @@ class LoginAttemptsConfig(axes_apps.AppConfig):
     default = False
     verbose_name = _("Login attempts")
 
+    def ready(self) -> None:
+        super().ready()
+        from axes.models import AccessAttempt, AccessFailureLog
+
+        from briefroom import logins
+
+        # django-axes names its rows in English; their admin pages show the names as titles.
+        AccessAttempt.__str__ = logins.attempt_label
+        AccessFailureLog.__str__ = logins.failure_label
+
 
 class TwoFactorConfig(totp_apps.DefaultConfig):
     """django-otp's TOTP devices, named in the admin in the editor's language."""

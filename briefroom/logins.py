@@ -37,6 +37,20 @@ def connect_signals() -> None:
     user_login_failed.connect(log_failed_login, dispatch_uid="briefroom.logins.failed")
 
 
+def attempt_label(attempt: Any) -> str:
+    return gettext("Failed logins as %(username)s from %(address)s") % {
+        "username": attempt.username or "-",
+        "address": attempt.ip_address or "-",
+    }
+
+
+def failure_label(failure: Any) -> str:
+    return gettext("Failed login as %(username)s from %(address)s") % {
+        "username": failure.username or "-",
+        "address": failure.ip_address or "-",
+    }
+
+
 def cooloff_minutes() -> int:
     return max(1, math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
 
