@@ -13,9 +13,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from briefroom.twofactor import TwoFactorLoginForm
-
-admin.site.login_form = TwoFactorLoginForm
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 

@@ -1,5 +1,6 @@
 from axes import apps as axes_apps
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp import apps as totp_apps
 
@@ -16,6 +17,13 @@ class BriefroomConfig(AppConfig):
 
         admin_phrases.translate_boolean_icons()
         logins.connect_signals()
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin on a site that asks two-factor users for their code."""
+
+    default = False
+    default_site = "briefroom.twofactor.TwoFactorAdminSite"
 
 
 class LoginAttemptsConfig(axes_apps.AppConfig):

@@ -45,7 +45,7 @@ if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "briefroom.apps.AdminConfig",  # django.contrib.admin, on briefroom/twofactor.py's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

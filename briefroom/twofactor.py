@@ -115,6 +115,19 @@ class TwoFactorLoginForm(AdminAuthenticationForm):
         return cleaned
 
 
+class TwoFactorAdminSite(admin.AdminSite):
+    """Django's admin, where a user with a two-factor device works only in a session that
+    gave its code: another session, opened before the device was added, logs in again."""
+
+    login_form = TwoFactorLoginForm
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        if not super().has_permission(request):
+            return False
+        is_verified = getattr(request.user, "is_verified", None)
+        return (callable(is_verified) and is_verified()) or totp_device(request.user) is None
+
+
 def two_factor_view(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own two-factor page: set it up, confirm it, turn it off."""
     user = request.user

@@ -209,3 +209,13 @@ def test_a_verified_session_publishes_over_the_api(device, issue) -> None:
         f"/api/v1/issues/{issue.pk}/publish/", "{}", content_type="application/json"
     )
     assert response.status_code == 200, response.content
+
+
+def test_a_session_that_gave_no_code_is_sent_to_log_in_once_a_device_exists(eddie) -> None:
+    client = Client()
+    client.force_login(eddie)  # a session from before two-factor was turned on
+    assert client.get("/admin/").status_code == 200
+    TOTPDevice.objects.create(user=eddie, name="phone", confirmed=True)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
