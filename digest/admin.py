@@ -24,7 +24,8 @@ from articles.forms import ReencodedImageField
 from digest import services
 from digest.exporters import ExportFormat, export_filename, export_issue
 from digest.issue_form import REAPPLY, EntryInlineForm, IssueAdminForm, entries_save
-from digest.models import Digest, Entry, Issue
+from digest.models import Digest, Entry, Issue, PublishingPolicy
+from digest.permissions import TWO_FACTOR_TO_PUBLISH, publishing_needs_two_factor
 
 
 @admin.register(Digest)
@@ -32,6 +33,13 @@ class DigestAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "language", "numbering"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+
+@admin.register(PublishingPolicy)
+class PublishingPolicyAdmin(admin.ModelAdmin):
+    """Only superusers hold its permissions: no group is given them (digest/permissions.py)."""
+
+    list_display = ["group", "requires_two_factor"]
 
 
 admin.site.site_header = _("Briefroom newsroom")
@@ -176,8 +184,16 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             actions.pop("unpublish_selected", None)
         return actions
 
+    def refused_without_two_factor(self, request: HttpRequest) -> bool:
+        if publishing_needs_two_factor(request.user):
+            self.message_user(request, str(TWO_FACTOR_TO_PUBLISH), messages.ERROR)
+            return True
+        return False
+
     @admin.action(description=_("Publish selected issues"))
     def publish_selected(self, request, queryset) -> None:
+        if self.refused_without_two_factor(request):
+            return
         for issue in queryset:
             try:
                 services.issue_publish(issue=issue, by=request.user)
@@ -188,6 +204,8 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish selected issues"))
     def unpublish_selected(self, request, queryset) -> None:
+        if self.refused_without_two_factor(request):
+            return
         for issue in queryset:
             services.issue_unpublish(issue=issue, by=request.user)
         count = queryset.count()
@@ -256,6 +274,8 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
         return HttpResponseRedirect(self._change_url(issue))
 
     def _change_status(self, request: HttpRequest, issue: Issue, *, publish: bool) -> None:
+        if self.refused_without_two_factor(request):
+            return
         try:
             if publish:
                 services.issue_publish(issue=issue, by=request.user)

@@ -163,3 +163,18 @@ def test_contributors_may_triage(inbox) -> None:
         f"/api/v1/inbox/{inbox[0].pk}/", {"state": "shortlisted"}, format="json"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "arrived_after=1067-08-09T18:11:51.249748-19:22",
+        "arrived_before=0001-01-01T00:00:00-23:00",
+        "arrived_after=9999-12-31T23:59:59-23:00",
+    ],
+)
+def test_odd_arrival_dates_are_answered_never_a_500(api, inbox, query) -> None:
+    response = api.get(f"/api/v1/digests/ai-brief/inbox/?{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["error"]["fields"]

@@ -26,6 +26,7 @@ def admin_urls() -> Iterator[str]:
     yield reverse("admin:index")
     yield reverse("admin:password_change")
     yield reverse("admin:articles_article_add_urls")
+    yield reverse("two-factor")
     app_labels = set()
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
