@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
@@ -15,8 +15,7 @@ from rest_framework import generics, permissions
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.request import Request
 from rest_framework.schemas.inspectors import ViewInspector
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from api.errors import BadRequest, exception_handler
@@ -24,6 +23,7 @@ from api.language import negotiated_language
 from api.pagination import PageNumber
 from api.schema import PUBLIC, ApiAutoSchema
 from api.serializers import ErrorOutput
+from api.throttles import AnonThrottle, UserThrottle
 
 if TYPE_CHECKING:
     # Stub-only: a permission class, or two combined with & or |.
@@ -31,27 +31,6 @@ if TYPE_CHECKING:
 
 MAX_ID = 2**63 - 1
 MAX_POSITIVE_INT = 2**31 - 1
-
-
-def current_rate(scope: str | None) -> str | None:
-    """The scope's rate ("100/hour") as the settings say now, not as they were at import."""
-    if scope is None:
-        return None
-    # The stubs type these rates as numbers; DRF's throttles take "number/period" strings.
-    rates = cast(dict[str, str | None], api_settings.DEFAULT_THROTTLE_RATES)
-    return rates.get(scope)
-
-
-class AnonThrottle(AnonRateThrottle):
-    """Reads the rate on every request, so tests can change it with the settings fixture."""
-
-    def get_rate(self) -> str | None:
-        return current_rate(self.scope)
-
-
-class UserThrottle(UserRateThrottle):
-    def get_rate(self) -> str | None:
-        return current_rate(self.scope)
 
 
 AUTHENTICATED = "authenticated"

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
 from articles.models import Article
 from digest.models import Entry, Issue
-from digest.pagecache import content_version
+from digest.pagecache import current_version
 
 
 def can_see_drafts(user: Any) -> bool:
@@ -65,7 +65,7 @@ def issue_etag(issue: Issue) -> str:
     The content version covers what has no timestamp of its own: related links and tags.
     """
     parts = [
-        content_version(),
+        current_version(),
         issue.pk,
         issue.updated_at.isoformat(),
         getattr(issue, "content_updated_at", None),

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import articles, catalog, entries, feeds, issues, root, webhooks
+from api.views import articles, catalog, entries, feeds, issues, revisions, root, webhooks
 
 
 class AnyIdConverter:
@@ -37,6 +37,22 @@ v1 = [
         "issues/<anyid:pk>/unpublish/", issues.IssueUnpublishApi.as_view(), name="issue-unpublish"
     ),
     path("issues/<anyid:pk>/export/", issues.IssueExportApi.as_view(), name="issue-export"),
+    path("issues/<anyid:pk>/revisions/", revisions.RevisionListApi.as_view(), name="revision-list"),
+    path(
+        "issues/<anyid:pk>/revisions/<anyid:number>/",
+        revisions.RevisionDetailApi.as_view(),
+        name="revision-detail",
+    ),
+    path(
+        "issues/<anyid:pk>/revisions/<anyid:number>/diff/",
+        revisions.RevisionDiffApi.as_view(),
+        name="revision-diff",
+    ),
+    path(
+        "issues/<anyid:pk>/revisions/<anyid:number>/restore/",
+        revisions.RevisionRestoreApi.as_view(),
+        name="revision-restore",
+    ),
     path("issues/<anyid:pk>/entries/", entries.EntryListApi.as_view(), name="entry-list"),
     path(
         "issues/<anyid:pk>/entries/reorder/",

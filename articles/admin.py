@@ -93,6 +93,8 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         "fetch_attempts",
         "fetched_at",
         "edited_fields_list",
+        "edited_by",
+        "edited_at",
         "body_text",
         "image_preview",
         "created_by",
@@ -117,6 +119,8 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
                     "fetch_attempts",
                     "fetched_at",
                     "edited_fields_list",
+                    "edited_by",
+                    "edited_at",
                     "created_by",
                     "created_at",
                     "updated_at",
@@ -268,6 +272,8 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             lead_image_store(obj, processed, source_url="")
         if change:
             obj.mark_edited([f for f in form.changed_data if f in SCRAPED_FIELDS])
+            if form.changed_data:
+                obj.record_editor(request.user)
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -276,4 +282,5 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is RelatedLink and formset.has_changed():
             form.instance.mark_edited(["related_links"])
-            form.instance.save(update_fields=["edited_fields"])
+            form.instance.record_editor(request.user)
+            form.instance.save(update_fields=["edited_fields", "edited_by", "edited_at"])

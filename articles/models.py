@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,15 @@ class Article(models.Model):
         blank=True,
         help_text=_("Fields an editor changed by hand; a re-fetch never overwrites them."),
     )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(_("last edited at"), null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,6 +173,11 @@ class Article(models.Model):
     def mark_edited(self, fields: list[str] | set[str]) -> None:
         edited = set(self.edited_fields) | {f for f in fields if f in SCRAPED_FIELDS}
         self.edited_fields = sorted(edited)
+
+    def record_editor(self, by) -> None:
+        """Remember who last changed the article by hand (None: a command or import)."""
+        self.edited_by = by if by is not None and by.is_authenticated else None
+        self.edited_at = timezone.now()
 
     def is_edited(self, field: str) -> bool:
         return field in self.edited_fields

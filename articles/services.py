@@ -157,17 +157,23 @@ def articles_refetch(*, ids: list[int]) -> int:
 
 
 def article_update(*, article: Article, data: dict, by: Editor = None) -> Article:
-    """Apply an editor's changes and remember which scraped fields they now own."""
+    """Apply an editor's changes, remember which scraped fields they now own and who did."""
     changed = [name for name, value in data.items() if getattr(article, name) != value]
     for name in changed:
         setattr(article, name, data[name])
     article.mark_edited(changed)
+    if changed:
+        article.record_editor(by)
     article.save()
     return article
 
 
 def article_set_links(
-    *, article: Article, links: list[tuple[str, str]], by_editor: bool = True
+    *,
+    article: Article,
+    links: list[tuple[str, str]],
+    by_editor: bool = True,
+    by: Editor = None,
 ) -> None:
     """Replace the related links, in order; an editor's block is never replaced by a fetch."""
     source = RelatedLink.Source.EDITOR if by_editor else RelatedLink.Source.METADATA
@@ -179,7 +185,8 @@ def article_set_links(
         )
         if by_editor:
             article.mark_edited(["related_links"])
-            article.save(update_fields=["edited_fields", "updated_at"])
+            article.record_editor(by)
+            article.save(update_fields=["edited_fields", "edited_by", "edited_at", "updated_at"])
 
 
 def tags_from_names(names: list[str]) -> list[Tag]:

@@ -45,6 +45,18 @@ PHRASES = (
     # django-admin-sortable2 has no Chinese catalogue.
     gettext_noop("Move to first position"),
     gettext_noop("Move to last position"),
+    # django-axes has no Chinese catalogue: its models' names on the login-attempt pages.
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access lock out"),
 )
 
 PLURAL_PHRASES = (

@@ -7,6 +7,7 @@ cookies, HSTS and the SSL redirect are switched on.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,14 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many proxies of our own stand in front of web, each appending to X-Forwarded-For;
+# 0 ignores the header (core/clientip.py). Throttles and login limits key on the result.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "briefroom.apps.AdminConfig",  # django.contrib.admin, on briefroom/twofactor.py's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +60,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "adminsortable2",
+    # django-axes and django-otp under our own names for their admin sections.
+    "briefroom.apps.LoginAttemptsConfig",
+    "django_otp",
+    "briefroom.apps.TwoFactorConfig",
     "sources",
     "articles",
     "feeds",
@@ -78,8 +88,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a locked-out login with the lockout page (briefroom/logins.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "briefroom.urls"
@@ -108,6 +122,26 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (briefroom/logins.py): after LOGIN_FAILURE_LIMIT failures from one client
+# address, or for one user name, logins from there or as that name are refused until
+# LOGIN_COOLOFF_MINUTES after the last failure.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "briefroom.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # briefroom/admin.py lists the attempts, in the editor's language
+AXES_VERBOSE = False  # no start-up banner; briefroom/logins.py logs each failure
+# Two-factor (briefroom/twofactor.py): the name the authenticator app lists the account under.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Briefroom")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -238,6 +272,12 @@ PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 3600)  # seconds
 # Paths whose responses depend on the Accept header (the API's JSON or browsable HTML).
 PAGECACHE_ACCEPT_PREFIXES = env_list("PAGECACHE_ACCEPT_PREFIXES", "/api/")
+# How long a web process trusts the content version it last read from the database, in
+# milliseconds: an edit made in another process reaches anonymous readers within this.
+# The editing process itself sees its change at once. 0 reads the version on every request.
+PAGECACHE_VERSION_CHECK_MS = env_int("PAGECACHE_VERSION_CHECK_MS", 1000)
+# Bytes of responses each web process keeps in its own memory, in front of the shared cache.
+PAGECACHE_LOCAL_BYTES = env_int("PAGECACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 
 # Outbound fetching of editor-supplied URLs.
 FETCH_ALLOWLIST = env_list("FETCH_ALLOWLIST")
@@ -329,9 +369,29 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"client_error": {"()": "core.logfilters.ClientErrorAsWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A SuspiciousOperation is answered 400: the client's mistake, logged at WARNING. A
+        # logger's filter sees only its own records, so each of Django's is named.
+        **{
+            f"django.security.{name}": {"filters": ["client_error"]}
+            for name in (
+                "SuspiciousOperation",
+                "DisallowedHost",
+                "DisallowedRedirect",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "RequestDataTooBig",
+                "SuspiciousFileOperation",
+                "SuspiciousMultipartForm",
+                "SuspiciousSession",
+                "InvalidSessionKey",
+            )
+        },
+    },
 }
 # Workers and beat log through LOGGING too (JSON in production), not Celery's own handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -2,7 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from briefroom import twofactor
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Before the admin's own pages, whose catch-all would answer 404 for it.
+    path("admin/two-factor/", admin.site.admin_view(twofactor.two_factor_view), name="two-factor"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language, the admin's switcher
     path("api/", include("api.urls")),

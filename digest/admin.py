@@ -24,7 +24,9 @@ from articles.forms import ReencodedImageField
 from digest import services
 from digest.admin_workbench import workbench_urls
 from digest.exporters import ExportFormat, export_filename, export_issue
-from digest.models import Digest, Entry, Issue
+from digest.issue_form import REAPPLY, EntryInlineForm, IssueAdminForm, entries_save
+from digest.models import Digest, Entry, Issue, PublishingPolicy
+from digest.permissions import TWO_FACTOR_TO_PUBLISH, publishing_needs_two_factor
 
 
 @admin.register(Digest)
@@ -34,6 +36,13 @@ class DigestAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+@admin.register(PublishingPolicy)
+class PublishingPolicyAdmin(admin.ModelAdmin):
+    """Only superusers hold its permissions: no group is given them (digest/permissions.py)."""
+
+    list_display = ["group", "requires_two_factor"]
+
+
 admin.site.site_header = _("Briefroom newsroom")
 admin.site.site_title = "Briefroom"
 admin.site.index_title = _("Collect, assemble, ship")
@@ -41,6 +50,7 @@ admin.site.index_title = _("Collect, assemble, ship")
 
 class EntryInline(SortableTabularInline):
     model = Entry
+    form = EntryInlineForm
     fields = [
         "article",
         "section",
@@ -83,8 +93,10 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
     list_filter = ["digest", "status"]
     search_fields = ["title", "intro", "number"]
     date_hierarchy = "issue_date"
+    form = IssueAdminForm
     readonly_fields = ["status", "published_at", "created_by", "created_at", "updated_at"]
     fields = [
+        "based_on_revision",
         "digest",
         "number",
         "title",
@@ -138,10 +150,46 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             initial["intro"] = digest.intro_template
         return initial
 
+    def get_readonly_fields(self, request, obj=None):
+        # An issue stays in its digest: its number and date follow the digest's scheme.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "digest"] if obj is not None else readonly
+
     def save_model(self, request, obj: Issue, form, change: bool) -> None:
+        """Changes go through the services, based on the revision the form was opened at."""
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            services.revision_record_first(issue=obj, by=request.user)
+            return
+        services.issue_update(
+            issue=obj,
+            data=form.attempted,
+            by=request.user,
+            expected_revision=form.expected_revision,
+        )
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        if formset.model is not Entry:
+            super().save_formset(request, form, formset, change)
+            return
+        entries_save(issue=form.instance, form=form, formset=formset, by=request.user)
+
+    def response_change(self, request: HttpRequest, obj: Issue) -> HttpResponse:
+        """“Publish now” and “Unpublish” submit the form: the edits are saved first."""
+        publish = "_publish" in request.POST
+        if not publish and "_unpublish" not in request.POST:
+            return super().response_change(request, obj)
+        if not can_publish(request):
+            self.message_user(
+                request,
+                gettext("Your changes were saved, but you may not publish issues."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._change_url(obj))
+        self._change_status(request, obj, publish=publish)
+        return HttpResponseRedirect(self._change_url(obj))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -150,8 +198,16 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             actions.pop("unpublish_selected", None)
         return actions
 
+    def refused_without_two_factor(self, request: HttpRequest) -> bool:
+        if publishing_needs_two_factor(request.user):
+            self.message_user(request, str(TWO_FACTOR_TO_PUBLISH), messages.ERROR)
+            return True
+        return False
+
     @admin.action(description=_("Publish selected issues"))
     def publish_selected(self, request, queryset) -> None:
+        if self.refused_without_two_factor(request):
+            return
         for issue in queryset:
             try:
                 services.issue_publish(issue=issue, by=request.user)
@@ -162,6 +218,8 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish selected issues"))
     def unpublish_selected(self, request, queryset) -> None:
+        if self.refused_without_two_factor(request):
+            return
         for issue in queryset:
             services.issue_unpublish(issue=issue, by=request.user)
         count = queryset.count()
@@ -227,6 +285,12 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
         if not can_publish(request):
             raise PermissionDenied
         issue = self._issue(request, pk)
+        self._change_status(request, issue, publish=publish)
+        return HttpResponseRedirect(self._change_url(issue))
+
+    def _change_status(self, request: HttpRequest, issue: Issue, *, publish: bool) -> None:
+        if self.refused_without_two_factor(request):
+            return
         try:
             if publish:
                 services.issue_publish(issue=issue, by=request.user)
@@ -238,9 +302,9 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
                 )
         except services.IssueError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-        return HttpResponseRedirect(self._change_url(issue))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_publish"] = can_publish(request)
+        context["reapply_name"] = REAPPLY
         context["export_formats"] = ExportFormat.choices
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -18,7 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from digest.models import Issue
-from digest.pagecache import content_version
+from digest.pagecache import current_version
 
 # Bump to change every ETag after a template or rendering change ships.
 RENDER_GENERATION = 1
@@ -30,7 +30,7 @@ def etag_for(*parts: object) -> str:
     The stylesheet's URL is hashed in production, so a deploy that changes it makes new
     keys: cached pages never point at a stylesheet that is gone.
     """
-    assets = (content_version(), RENDER_GENERATION, static("archive.css"))
+    assets = (current_version(), RENDER_GENERATION, static("archive.css"))
     text = "|".join(str(part) for part in (*parts, *assets))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 

@@ -266,3 +266,29 @@ class ContentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} at {self.at.isoformat()}"
+
+
+class PublishingPolicy(models.Model):
+    """What members of a group must have done before they may publish or unpublish."""
+
+    group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.CASCADE,
+        related_name="publishing_policy",
+        verbose_name=_("group"),
+    )
+    requires_two_factor = models.BooleanField(
+        _("requires two-factor authentication"),
+        default=True,
+        help_text=_(
+            "Members publish only from an admin login that gave a two-factor code; API tokens"
+            " cannot publish for them."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("publishing policy")
+        verbose_name_plural = _("publishing policies")
+
+    def __str__(self) -> str:
+        return self.group.name

@@ -3,8 +3,8 @@
 Published issue pages, feeds and published-issue API reads are the same bytes for every
 reader until something they show changes. PageCacheMiddleware, placed right after
 WhiteNoise, keeps those bytes (with their headers, ETag and Last-Modified) in the Django
-cache and answers repeat requests from there: no session, no user, no template, and one
-small SQL query, the content version.
+cache and answers repeat requests from there: no session, no user, no template, and no
+SQL query while the process's content version is fresh (see "Speed" below).
 
 What is stored: the 200 response to an anonymous GET whose view marked it cacheable,
 either with `Cache-Control: public` (the archive's issue page and feeds, and the API's
@@ -36,6 +36,12 @@ version and are never served. A row is added inside the editing transaction and 
 once it commits, so the version readers see changes when the edit becomes visible to
 them, whatever order concurrent transactions commit in.
 
+Speed: each web process trusts the version it last read for PAGECACHE_VERSION_CHECK_MS
+(1 s by default), and keeps the responses it served last in its own memory
+(PAGECACHE_LOCAL_BYTES), so a warm hit costs no network round trip at all. The process
+that records a change forgets its version at once, so an editor's own process never
+serves the old page; other processes pick the change up within the check interval.
+
 Entries also expire after PAGECACHE_TIMEOUT seconds, and before a scheduled issue falls
 due (it becomes visible then with no save to announce it). Conditional requests are
 answered from the stored validators (304, or 412 for a failed If-Match). Headers are
@@ -44,10 +50,13 @@ replayed as the view produced them (CSP, X-Frame-Options, Vary...).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, NamedTuple
@@ -57,6 +66,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
+from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -88,17 +98,76 @@ class StoredResponse(NamedTuple):
     headers: tuple[tuple[str, str], ...]
     etag: str
     last_modified: int
+    expires: float  # wall-clock seconds: the shared copy's timeout, for the local copies too
 
 
 # --- the content version ----------------------------------------------------------------
 
 
-def content_version(using: str = DEFAULT_DB_ALIAS) -> str:
-    """The newest change's id and time; the time tells a restored database's ids apart."""
-    newest = ContentChange.objects.using(using).order_by("-pk").values_list("pk", "at").first()
+class ContentState(NamedTuple):
+    version: str
+    next_due: dt.datetime | None  # when the first scheduled issue becomes visible
+
+
+def content_state(using: str = DEFAULT_DB_ALIAS) -> ContentState:
+    """The content version and the next scheduled publication, in one query.
+
+    The version is the newest change's id and time (the time tells a restored database's
+    ids apart). Scheduling an issue is a change, so the due time stays right as long as
+    the version does.
+    """
+    first_due = (
+        Issue.objects.using(using)
+        .filter(status=Issue.Status.SCHEDULED)
+        .order_by("published_at")
+        .values("published_at")[:1]
+    )
+    newest = (
+        ContentChange.objects.using(using)
+        .order_by("-pk")
+        .annotate(due=Subquery(first_due))
+        .values_list("pk", "at", "due")
+        .first()
+    )
     if newest is None:
-        return "0"
-    return f"{newest[0]}.{newest[1].timestamp():.6f}"
+        return ContentState("0", first_due.values_list("published_at", flat=True).first())
+    return ContentState(f"{newest[0]}.{newest[1].timestamp():.6f}", newest[2])
+
+
+def content_version(using: str = DEFAULT_DB_ALIAS) -> str:
+    return content_state(using).version
+
+
+class _KnownState:
+    """The content state this process read last, and when (monotonic seconds)."""
+
+    value: ContentState | None = None
+    read_at = 0.0
+
+
+_known = _KnownState()
+
+
+def current_state() -> ContentState:
+    """The content state, read from the database at most once per check interval."""
+    now = time.monotonic()
+    value, read_at = _known.value, _known.read_at
+    if value is not None and now - read_at < settings.PAGECACHE_VERSION_CHECK_MS / 1000:
+        return value
+    value = content_state()
+    _known.value, _known.read_at = value, now
+    return value
+
+
+def current_version() -> str:
+    """The content version, read from the database at most once per check interval."""
+    return current_state().version
+
+
+def forget() -> None:
+    """Drop this process's version and local copies: the next read goes to the database."""
+    _known.value = None
+    local_copies.clear()
 
 
 def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -110,6 +179,7 @@ def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
 
 def _record(using: str) -> None:
     change = ContentChange.objects.using(using).create()
+    _known.value = None  # this process sees its own change on its next read
     if change.pk % KEEP_CHANGES == 0:
         ContentChange.objects.using(using).filter(pk__lte=change.pk - KEEP_CHANGES).delete()
 
@@ -194,6 +264,7 @@ def _setting_changed(setting: str = "", **kwargs: Any) -> None:
     # rather than record a content change.
     if setting in SHOWN_SETTINGS:
         cache.clear()
+        local_copies.clear()
 
 
 def connect_signals() -> None:
@@ -281,7 +352,7 @@ def is_storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return vary <= _keyed_headers(request)
 
 
-def stored_for(response: HttpResponse, version: str) -> StoredResponse:
+def stored_for(response: HttpResponse, version: str, timeout: int) -> StoredResponse:
     """What to store; validators the view did not set are added to the response too."""
     body = response.content
     if not response.has_header("ETag"):
@@ -292,19 +363,18 @@ def stored_for(response: HttpResponse, version: str) -> StoredResponse:
         (name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
     )
     last_modified = parse_http_date_safe(response["Last-Modified"]) or int(time.time())
-    return StoredResponse(version, body, headers, response["ETag"], last_modified)
+    expires = time.time() + timeout
+    return StoredResponse(version, body, headers, response["ETag"], last_modified, expires)
 
 
 def entry_timeout() -> int:
-    """PAGECACHE_TIMEOUT, cut short when a scheduled issue falls due before then."""
+    """PAGECACHE_TIMEOUT, cut short when a scheduled issue falls due before then.
+
+    An issue past due but not yet flipped to published is kept no more than a second.
+    """
     timeout = settings.PAGECACHE_TIMEOUT
     now = timezone.now()
-    due = (
-        Issue.objects.filter(status=Issue.Status.SCHEDULED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    due = current_state().next_due
     if due is not None:
         timeout = min(timeout, max(1, int((due - now).total_seconds())))
     return timeout
@@ -321,13 +391,62 @@ def response_from(request: HttpRequest, stored: StoredResponse) -> HttpResponseB
     return answer or response
 
 
+class LocalCopies:
+    """This process's copies of the responses it served last, least recently used dropped first.
+
+    A copy is served only under the version it was stored with and until it expires, the
+    same rules as the shared cache's; keeping it saves the round trip and the unpickling.
+    """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.copies: OrderedDict[str, StoredResponse] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: str) -> StoredResponse | None:
+        with self.lock:
+            stored = self.copies.get(key)
+            if stored is None or stored.version != version or stored.expires <= time.time():
+                return None
+            self.copies.move_to_end(key)
+            return stored
+
+    def put(self, key: str, stored: StoredResponse) -> None:
+        limit = settings.PAGECACHE_LOCAL_BYTES
+        if len(stored.body) > limit // 4:
+            return
+        with self.lock:
+            old = self.copies.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            self.copies[key] = stored
+            self.size += len(stored.body)
+            while self.size > limit:
+                _, dropped = self.copies.popitem(last=False)
+                self.size -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.copies.clear()
+            self.size = 0
+
+
+local_copies = LocalCopies()
+
+
 def lookup(key: str, version: str) -> StoredResponse | None:
-    """The response stored for `key` under `version`, if there is one."""
+    """The response stored for `key` under `version`: this process's copy, else the shared one."""
+    stored = local_copies.get(key, version)
+    if stored is not None:
+        return stored
     found = cache.get(key)
     if not isinstance(found, tuple) or len(found) != len(StoredResponse._fields):
         return None
     stored = StoredResponse(*found)
-    return stored if stored.version == version else None
+    if stored.version != version or stored.expires <= time.time():
+        return None
+    local_copies.put(key, stored)
+    return stored
 
 
 class PageCacheMiddleware:
@@ -343,7 +462,7 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            version = content_version()
+            version = current_version()
         except DatabaseError:
             # The view reads the same database: let it fail the way the site answers outages.
             return self.get_response(request)
@@ -352,12 +471,14 @@ class PageCacheMiddleware:
             return response_from(request, stored)
         response = self.get_response(request)
         if isinstance(response, HttpResponse) and is_storable(request, response):
-            self.store(key, stored_for(response, version))
+            self.store(key, response, version)
         return response
 
-    def store(self, key: str, stored: StoredResponse) -> None:
+    def store(self, key: str, response: HttpResponse, version: str) -> None:
         try:
             timeout = entry_timeout()
         except DatabaseError:
             return
+        stored = stored_for(response, version, timeout)
+        local_copies.put(key, stored)
         cache.set(key, tuple(stored), timeout)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+from digest.models import PublishingPolicy
 
 EDITORS = "Editors"
 CONTRIBUTORS = "Contributors"
@@ -15,6 +20,8 @@ EDITOR_MODELS = {
     "webhooks": ["webhooksubscription", "webhookdelivery"],
     "feeds": ["feed", "feedentry", "feedrule", "inboxitem"],
 }
+# Editors see failed logins (the admin's login attempts) but only a superuser clears them.
+EDITOR_VIEW_ONLY = {"axes": ["view_accessattempt", "view_accessfailurelog"]}
 CONTRIBUTOR_CODENAMES = {
     "sources": ["add_source", "change_source", "view_source"],
     "articles": [
@@ -41,6 +48,11 @@ def ensure_groups() -> None:
             content_type__model__in=[m for models in EDITOR_MODELS.values() for m in models],
         )
     )
+    editor_perms += [
+        perm
+        for app, codenames in EDITOR_VIEW_ONLY.items()
+        for perm in Permission.objects.filter(content_type__app_label=app, codename__in=codenames)
+    ]
     editors.permissions.set(editor_perms)
     contributors, _ = Group.objects.get_or_create(name=CONTRIBUTORS)
     contributor_perms = [
@@ -49,3 +61,20 @@ def ensure_groups() -> None:
         for perm in Permission.objects.filter(content_type__app_label=app, codename__in=codenames)
     ]
     contributors.permissions.set(contributor_perms)
+
+
+TWO_FACTOR_TO_PUBLISH = _("Turn on two-factor authentication to publish.")
+
+
+def publishing_needs_two_factor(user: Any) -> bool:
+    """True when a group of the user's requires two-factor and this login gave no code.
+
+    `is_verified` is set by django_otp's OTPMiddleware on the session's user; a user
+    authenticated otherwise (an API token) has none, so is never verified.
+    """
+    if not user.is_authenticated:
+        return False
+    if not PublishingPolicy.objects.filter(group__user=user, requires_two_factor=True).exists():
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (callable(is_verified) and is_verified())

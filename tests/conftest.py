@@ -48,6 +48,14 @@ def _media_root(tmp_path: Path, settings) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_forgotten() -> None:
+    """Each test starts with no content version or page copy remembered by this process."""
+    from digest import pagecache
+
+    pagecache.forget()
+
+
 @pytest.fixture
 def sites(local_server, monkeypatch) -> SiteMap:
     """Public URLs answered by the local server; everything else is unreachable."""

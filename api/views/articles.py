@@ -244,7 +244,7 @@ class ArticleDetailApi(ApiView):
         services.article_update(article=article, data=values, by=request.user)
         if links is not None:
             pairs = [(link["label"], link["url"]) for link in links]
-            services.article_set_links(article=article, links=pairs)
+            services.article_set_links(article=article, links=pairs, by=request.user)
         if tags is not None:
             article.tags.set(tags_or_conflict(tags))
         return Response(article_data(request, article))

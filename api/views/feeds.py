@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from api.base import WRITE_ERRORS, ApiListView, ApiView, errors, id_parameter, parse_id
 from api.errors import Conflict
 from api.fields import SlugReference
+from api.filters import DateTimeFilter
 from digest.models import Digest
 from digest.representation import DateTimeOutput
 from feeds.models import Feed, InboxItem
@@ -212,8 +213,8 @@ class InboxFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=InboxItem.State.choices)
     feed = filters.NumberFilter(field_name="feed_id")
     source = filters.CharFilter(field_name="article__source__slug")
-    arrived_after = filters.IsoDateTimeFilter(field_name="arrived_at", lookup_expr="gte")
-    arrived_before = filters.IsoDateTimeFilter(field_name="arrived_at", lookup_expr="lt")
+    arrived_after = DateTimeFilter(field_name="arrived_at", lookup_expr="gte")
+    arrived_before = DateTimeFilter(field_name="arrived_at", lookup_expr="lt")
 
     class Meta:
         model = InboxItem

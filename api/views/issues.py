@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,6 +42,7 @@ from api.selectors import (
 from digest import services
 from digest.exporters import ExportFormat, export_filename, export_issue
 from digest.models import Digest, Issue
+from digest.permissions import TWO_FACTOR_TO_PUBLISH, publishing_needs_two_factor
 from digest.representation import IssueDetailOutput, IssueOutput, issue_detail_data
 
 ISSUE_ID = id_parameter("id", "The issue's id.")
@@ -50,6 +51,12 @@ CONDITIONAL = [
     OpenApiParameter("If-Modified-Since", str, OpenApiParameter.HEADER, required=False),
 ]
 NOT_MODIFIED = OpenApiResponse(description="Not modified since the given ETag or date.")
+
+
+def refuse_without_two_factor(request: Request) -> None:
+    """A group that must use two-factor publishes from a verified admin session, never a token."""
+    if publishing_needs_two_factor(request.user):
+        raise PermissionDenied(TWO_FACTOR_TO_PUBLISH)
 
 
 def visible_issue(request: Request, pk: str) -> Issue:
@@ -236,6 +243,7 @@ class IssuePublishApi(ApiView):
         responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 409, 412)},
     )
     def post(self, request: Request, pk: str) -> HttpResponseBase:
+        refuse_without_two_factor(request)
         issue = visible_issue(request, pk)
         data = self.IssuePublishInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -264,6 +272,7 @@ class IssueUnpublishApi(ApiView):
         responses={200: IssueDetailOutput, **errors(*WRITE_ERRORS, 412)},
     )
     def post(self, request: Request, pk: str) -> HttpResponseBase:
+        refuse_without_two_factor(request)
         issue = visible_issue(request, pk)
         try:
             services.issue_unpublish(

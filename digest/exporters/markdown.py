@@ -101,5 +101,10 @@ def house_issue(content: IssueContent) -> HouseIssue:
     return house
 
 
+def content_markdown(content: IssueContent) -> str:
+    """The export of an issue and entries as given: saved, or rebuilt in memory."""
+    return render_issue_markdown(house_issue(content))
+
+
 def issue_markdown(issue: Issue) -> str:
-    return render_issue_markdown(house_issue(issue_content(issue)))
+    return content_markdown(issue_content(issue))

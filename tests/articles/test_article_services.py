@@ -4,8 +4,15 @@ import pytest
 from django.db import connection
 
 from articles.models import Article
-from articles.services import article_create, article_update, articles_add_from_text, urls_in_text
+from articles.services import (
+    article_create,
+    article_set_links,
+    article_update,
+    articles_add_from_text,
+    urls_in_text,
+)
 from sources.models import Source
+from tests.factories import editor
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +71,42 @@ def test_editor_changes_are_remembered() -> None:
     article.refresh_from_db()
     assert article.title == "我的标题"
     assert article.edited_fields == ["title"]
+
+
+def test_an_edit_records_who_made_it_and_when() -> None:
+    user = editor()
+    article, _ = article_create(url="https://example.com/a", fetch=False)
+
+    article_update(article=article, data={"title": "原样"}, by=user)
+    article.refresh_from_db()
+    first_edit = article.edited_at
+    article_update(article=article, data={"title": "原样"}, by=editor("other"))
+    article.refresh_from_db()
+
+    assert (article.edited_by, article.edited_at) == (user, first_edit)
+    assert first_edit is not None
+
+
+def test_an_edit_without_an_editor_is_recorded_as_unknown() -> None:
+    article, _ = article_create(url="https://example.com/a", fetch=False)
+    article.edited_by = editor()
+    article.save()
+
+    article_update(article=article, data={"summary": "命令写的"})
+    article_set_links(article=article, links=[("Code", "https://github.com/a/b")], by=None)
+
+    article.refresh_from_db()
+    assert article.edited_by is None and article.edited_at is not None
+
+
+def test_setting_links_records_the_editor() -> None:
+    user = editor()
+    article, _ = article_create(url="https://example.com/a", fetch=False)
+
+    article_set_links(article=article, links=[("Paper", "https://arxiv.org/abs/1")], by=user)
+
+    article.refresh_from_db()
+    assert article.edited_by == user and article.edited_fields == ["related_links"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -78,6 +78,21 @@ def test_editing_an_article_by_hand_protects_the_field_from_refetch(editor_clien
     assert article.edited_fields == ["title"]
 
 
+def test_the_article_form_shows_who_edited_which_fields(editor_client) -> None:
+    article = ArticleFactory.create(title="scraped")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(editor_client.get(url))
+    data["title"] = "编辑改过的标题"
+    data["summary"] = "编辑写的摘要"
+    editor_client.post(url, data)
+
+    article.refresh_from_db()
+    page = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert article.edited_by is not None and article.edited_at is not None
+    assert article.edited_by.get_username() in page
+    assert '<ul class="edited-fields"><li>摘要</li><li>标题</li></ul>' in page
+
+
 def test_reordering_and_overriding_entries_in_the_issue_form(editor_client) -> None:
     issue = IssueFactory.create()
     first, second = (

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, RelatedLink, Tag
+from digest import pagecache
 from digest.models import DEFAULT_INTRO_TEMPLATE, Digest, Entry, Issue
 from digest.services import issue_publish
 from sources.models import Source
@@ -73,8 +74,9 @@ def make_source(name: str = "机器之心") -> Source:
 
 
 def queries_for(client, url: str) -> int:
-    """How many SQL queries one uncached GET of `url` takes."""
+    """How many SQL queries one uncached GET of `url` takes, the content version's included."""
     cache.clear()
+    pagecache.forget()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -19,7 +20,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from articles.models import Article, Tag
 from articles.signals import article_fetched
 from digest import pagecache
-from digest.models import ContentChange
+from digest.models import ContentChange, Issue
 from digest.services import issue_publish, issue_unpublish
 from tests.digest.test_archive_builders import make_issue
 from tests.factories import ArticleFactory
@@ -125,14 +126,83 @@ def test_it_answers_head_from_the_cache_without_a_body(client) -> None:
     assert head["Content-Length"] == str(len(first.content))
 
 
-def test_a_hit_runs_one_sql_query_the_content_version(client) -> None:
+def test_a_warm_hit_runs_no_query_and_asks_the_shared_cache_nothing(client, monkeypatch) -> None:
+    get(client, "/page/")
+    asked = []
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: asked.append(args))
+
+    with CaptureQueriesContext(connection) as queries:
+        hit = get(client, "/page/")
+
+    assert (hit.status_code, calls["page"]) == (200, 1)
+    assert queries.captured_queries == [] and asked == []
+
+
+def test_once_the_check_interval_passes_a_hit_reads_the_version_again(client, settings) -> None:
+    settings.PAGECACHE_VERSION_CHECK_MS = 0
+    pagecache.content_changed()  # a database that has seen a change, as any in use has
     get(client, "/page/")
 
     with CaptureQueriesContext(connection) as queries:
         get(client, "/page/")
 
+    assert calls["page"] == 1
     assert len(queries.captured_queries) == 1
     assert "digest_contentchange" in queries.captured_queries[0]["sql"]
+
+
+def test_another_process_change_is_served_once_the_check_interval_passes(client, settings) -> None:
+    settings.PAGECACHE_VERSION_CHECK_MS = 300
+    first = get(client, "/page/").content
+    # Another web process records a change: a row this process did not write.
+    ContentChange.objects.create()
+
+    within = get(client, "/page/").content
+    time.sleep(0.35)
+    after = get(client, "/page/").content
+
+    assert within == first
+    assert after != first and calls["page"] == 2
+
+
+def test_the_process_that_records_a_change_serves_it_at_once(client, settings) -> None:
+    settings.PAGECACHE_VERSION_CHECK_MS = 60_000
+    first = get(client, "/page/").content
+
+    pagecache.content_changed()
+
+    assert get(client, "/page/").content != first
+
+
+def test_a_copy_in_the_shared_cache_is_served_by_a_process_that_never_rendered_it(
+    client,
+) -> None:
+    first = get(client, "/page/").content
+    pagecache.local_copies.clear()  # as a second web process starts with none
+
+    again = get(client, "/page/")
+
+    assert again.content == first and calls["page"] == 1
+
+
+def test_local_copies_stay_within_their_byte_budget(settings) -> None:
+    settings.PAGECACHE_LOCAL_BYTES = 4000
+    copies = pagecache.LocalCopies()
+    far = time.time() + 60
+    for n in range(10):
+        body = bytes(900)
+        copies.put(f"k{n}", pagecache.StoredResponse("v", body, (), '"e"', 0, far))
+
+    assert copies.size <= 4000
+    assert copies.get("k0", "v") is None and copies.get("k9", "v") is not None
+    assert copies.get("k9", "other version") is None
+
+
+def test_an_expired_copy_is_not_served(settings) -> None:
+    copies = pagecache.LocalCopies()
+    copies.put("k", pagecache.StoredResponse("v", b"x", (), '"e"', 0, time.time() - 1))
+
+    assert copies.get("k", "v") is None
 
 
 def test_query_string_and_host_are_part_of_the_key(client) -> None:
@@ -260,6 +330,18 @@ def test_an_entry_expires_before_a_scheduled_issue_falls_due(settings) -> None:
     assert 590 <= pagecache.entry_timeout() <= 600
 
 
+def test_an_issue_past_due_but_not_yet_published_keeps_entries_a_second(settings) -> None:
+    settings.PAGECACHE_TIMEOUT = 3600
+    issue = make_issue(publish=False)
+    issue_publish(issue=issue, at=timezone.now() + dt.timedelta(minutes=10))
+    Issue.objects.filter(pk=issue.pk).update(published_at=timezone.now() - dt.timedelta(seconds=5))
+    pagecache.forget()
+
+    assert pagecache.entry_timeout() == 1
+    due = pagecache.content_state().next_due
+    assert due is not None and due < timezone.now()
+
+
 # --- who is never served from the cache, and what is never stored ----------------------
 
 
@@ -319,7 +401,7 @@ def test_it_renders_when_the_database_cannot_give_the_version(client, monkeypatc
     def down(*args, **kwargs):
         raise OperationalError("database down")
 
-    monkeypatch.setattr(pagecache, "content_version", down)
+    monkeypatch.setattr(pagecache, "content_state", down)
 
     assert get(client, "/page/").status_code == 200
     assert get(client, "/page/").status_code == 200
@@ -343,7 +425,7 @@ def test_an_edit_made_while_redis_was_down_is_never_hidden_by_an_older_copy(
         }
     }
     cache.clear()
-    get(client, "/page/")  # stored in Redis
+    before = get(client, "/page/")  # stored in Redis
     working = settings.CACHES["default"]["LOCATION"]
 
     settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"]}}
@@ -351,9 +433,13 @@ def test_an_edit_made_while_redis_was_down_is_never_hidden_by_an_older_copy(
     Tag.objects.create(name="断线时", slug="duanxian")  # saves although the cache is down
     during = get(client, "/page/")
     settings.CACHES["default"]["LOCATION"] = working  # back, with the old copy in it
-    after = get(client, "/page/")
+    after = get(client, "/page/")  # this process's copy, rendered after the edit
+    pagecache.forget()  # a process that never saw the edit nor rendered since
+    elsewhere = get(client, "/page/")
 
-    assert during.status_code == after.status_code == 200
+    assert during.status_code == after.status_code == elsewhere.status_code == 200
+    assert during.content != before.content and after.content == during.content
+    assert elsewhere.content not in (before.content, during.content)
     assert calls["page"] == 3
     cache.clear()
 
@@ -376,7 +462,7 @@ def test_issue_page_is_served_from_the_cache_until_unpublished(client) -> None:
 
     assert first.status_code == 200
     assert hit.content == first.content
-    assert hit.templates == [] and query_count == 1
+    assert hit.templates == [] and query_count == 0
     assert hit["Content-Security-Policy"] == first["Content-Security-Policy"]
     assert not_modified.status_code == 304
     assert gone.status_code == 404
@@ -408,5 +494,5 @@ def test_api_issue_detail_is_cached_for_readers_and_gone_when_unpublished(client
     gone = client.get(url, headers={"Accept": "application/json"})
 
     assert first.status_code == 200
-    assert hit.content == first.content and query_count == 1
+    assert hit.content == first.content and query_count == 0
     assert gone.status_code == 404

@@ -110,3 +110,53 @@ def test_of_two_editors_on_one_revision_only_the_first_saves() -> None:
     refused = [o for o in outcomes if isinstance(o, StaleRevision)]
     assert len(refused) == 1 and refused[0].current == 2
     assert IssueRevision.objects.filter(issue=issue).count() == 1
+
+
+def test_restores_racing_adds_keep_positions_unique() -> None:
+    from digest.revisions import revision_restore
+    from digest.services import issue_create
+
+    issue = issue_create(digest=IssueFactory.create().digest, number=99)
+    for article in ArticleFactory.create_batch(4):
+        entry_add(issue=issue, article=article)  # revisions 2..5
+    ids = list(issue.entries.order_by("position").values_list("pk", flat=True))
+    entries_reorder(issue=issue, entry_ids=ids[::-1])  # revision 6
+    newcomers = ArticleFactory.create_batch(3)
+
+    def work(i: int) -> object:
+        if i % 2:
+            return entry_add(issue=issue, article=newcomers[i // 2])
+        return revision_restore(issue=issue, number=3 + i // 2)
+
+    outcomes = at_once(6, work)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    rows = list(Entry.objects.filter(issue=issue).values_list("section", "position"))
+    assert len(rows) == len(set(rows))
+    numbers = list(IssueRevision.objects.filter(issue=issue).values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+
+
+def test_of_two_editors_saving_the_issue_form_at_once_one_is_shown_the_conflict() -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from digest.services import issue_create
+    from tests.digest.test_admin_workflow import change_form_data
+    from tests.factories import editor
+
+    issue = issue_create(digest=IssueFactory.create().digest, number=99, title="原标题")
+    url = reverse("admin:digest_issue_change", args=[issue.pk])
+    clients, forms = [], []
+    for name in ("alice", "bob"):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(editor(name))
+        clients.append(client)
+        forms.append({**change_form_data(client.get(url)), "title": f"{name} 的标题"})
+
+    outcomes = at_once(2, lambda i: clients[i].post(url, forms[i]).status_code)
+
+    assert sorted(outcomes) == [200, 302]  # type: ignore[type-var]
+    issue.refresh_from_db()
+    winner = ["alice", "bob"][outcomes.index(302)]
+    assert (issue.title, issue.revision) == (f"{winner} 的标题", 2)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -116,6 +118,22 @@ def test_inbox_lists_shortlisted_then_new_and_filters(api, inbox) -> None:
     assert api.get("/api/v1/digests/nope/inbox/").status_code == 404
 
 
+def test_arrival_filters_take_any_offset_python_reads(api, inbox) -> None:
+    # PostgreSQL refuses offsets past ±15:59; the filter moves the moment to UTC first.
+    since = (inbox[1].arrived_at - timedelta(minutes=1)).astimezone(
+        dt.timezone(-timedelta(hours=19, minutes=22))
+    )
+    url = "/api/v1/digests/ai-brief/inbox/?arrived_after=" + quote(since.isoformat())
+    far = "/api/v1/digests/ai-brief/inbox/?arrived_before=0001-01-01T00%3A00%3A00%2B05%3A00"
+
+    listed = api.get(url)
+    out_of_range = api.get(far)
+
+    assert listed.status_code == 200
+    assert {item["id"] for item in listed.json()["results"]} == {inbox[0].pk, inbox[1].pk}
+    assert out_of_range.status_code == 400
+
+
 def test_patch_and_bulk_triage(api, inbox) -> None:
     one = api.patch(f"/api/v1/inbox/{inbox[0].pk}/", {"state": "shortlisted"}, format="json")
     assert one.status_code == 200 and one.json()["state"] == "shortlisted"
@@ -145,3 +163,18 @@ def test_contributors_may_triage(inbox) -> None:
         f"/api/v1/inbox/{inbox[0].pk}/", {"state": "shortlisted"}, format="json"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "arrived_after=1067-08-09T18:11:51.249748-19:22",
+        "arrived_before=0001-01-01T00:00:00-23:00",
+        "arrived_after=9999-12-31T23:59:59-23:00",
+    ],
+)
+def test_odd_arrival_dates_are_answered_never_a_500(api, inbox, query) -> None:
+    response = api.get(f"/api/v1/digests/ai-brief/inbox/?{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["error"]["fields"]

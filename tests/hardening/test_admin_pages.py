@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.db.models import Model
@@ -14,6 +15,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from articles.models import RelatedLink, Tag
+from digest.models import PublishingPolicy
 from feeds.models import Feed, FeedRule, InboxItem
 from tests.factories import ArticleFactory, DigestFactory, EntryFactory, SourceFactory, editor
 from webhooks.models import WebhookDelivery, WebhookSubscription
@@ -32,6 +34,21 @@ def _inbox_item() -> InboxItem:
     )
 
 
+def _failed_login() -> int:
+    AccessFailureLog.objects.create(
+        username="mallory", ip_address="198.51.100.9", user_agent="curl", path_info="/admin/login/"
+    )
+    return AccessAttempt.objects.create(
+        username="mallory",
+        ip_address="198.51.100.9",
+        user_agent="curl",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="username=mallory",
+        failures_since_start=2,
+    ).pk
+
+
 def _subscription_with_deliveries() -> WebhookSubscription:
     subscription = WebhookSubscription.objects.create(
         name="Newsletter", target_url="https://93.184.216.34/in", events=["issue.published"]
@@ -45,6 +62,8 @@ def _subscription_with_deliveries() -> WebhookSubscription:
 
 # One object of each registered model; the primary key its change page is addressed by.
 MAKERS: dict[str, Callable[[User], Any]] = {
+    "axes.accessattempt": lambda user: _failed_login(),
+    "axes.accessfailurelog": lambda user: (_failed_login(), AccessFailureLog.objects.get().pk)[1],
     "auth.group": lambda user: Group.objects.get(name="Editors").pk,
     "auth.user": lambda user: user.pk,
     "authtoken.tokenproxy": lambda user: Token.objects.create(user=user).user_id,
@@ -60,6 +79,9 @@ MAKERS: dict[str, Callable[[User], Any]] = {
         FeedRule.objects.create(feed=_feed(), action="exclude", pattern="招聘").pk
     ),
     "feeds.inboxitem": lambda user: _inbox_item().pk,
+    "digest.publishingpolicy": lambda user: (
+        PublishingPolicy.objects.create(group=Group.objects.get(name="Editors")).pk
+    ),
     "digest.digest": lambda user: DigestFactory.create().pk,
     "digest.issue": lambda user: EntryFactory.create().issue_id,
     "webhooks.webhooksubscription": lambda user: _subscription_with_deliveries().pk,

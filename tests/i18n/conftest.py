@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -56,6 +57,11 @@ def newsroom(db) -> dict[str, object]:
     WebhookDelivery.objects.create(
         subscription=subscription, event="issue.published", payload={}, last_error="Kwenlo"
     )
+    failed_login = {"username": "Yelvane", "ip_address": "198.51.100.9", "user_agent": "Drossel"}
+    AccessAttempt.objects.create(
+        **failed_login, path_info="/", get_data="", post_data="", failures_since_start=2
+    )
+    AccessFailureLog.objects.create(**failed_login, path_info="/")
     return {
         "digest": digest,
         "issue": issue,

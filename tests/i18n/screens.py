@@ -44,6 +44,7 @@ PROPER_NAMES = frozenset(
         "URL",
         "URLs",
         "HTTP",
+        "IP",  # IP address
         "HTML",
         "JSON",
         "Markdown",

@@ -26,6 +26,7 @@ def admin_urls() -> Iterator[str]:
     yield reverse("admin:index")
     yield reverse("admin:password_change")
     yield reverse("admin:articles_article_add_urls")
+    yield reverse("two-factor")
     issue = Issue.objects.first()
     if issue is not None:
         yield reverse("admin:digest_issue_workbench", args=[issue.pk])
