@@ -21,11 +21,13 @@ from articles.canonical import redact_url
 from articles.fetch_errors import fetch_error_sentence
 from articles.models import Article
 from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text
-from digest import services, workbench
+from digest import revisions, services, workbench
 from digest.models import Entry, Issue
+from digest.permissions import TWO_FACTOR_TO_PUBLISH, publishing_needs_two_factor
 from digest.selectors import issue_revisions
 
 View = Callable[..., HttpResponse]
+MAX_REVISIONS_LISTED = 100
 
 
 def workbench_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
@@ -55,6 +57,11 @@ def workbench_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
         path(f"{prefix}paste/status/", wrap(paste_status), name=f"{name}_paste_status"),
         path(f"{prefix}issue/", wrap(issue_edit, write=True), name=f"{name}_issue"),
         path(f"{prefix}add/", wrap(entry_add, write=True), name=f"{name}_add"),
+        path(f"{prefix}history/", wrap(history), name=f"{name}_history"),
+        path(f"{prefix}diff/", wrap(diff), name=f"{name}_diff"),
+        path(f"{prefix}restore/", wrap(restore, write=True), name=f"{name}_restore"),
+        path(f"{prefix}checklist/", wrap(publish_check), name=f"{name}_checklist"),
+        path(f"{prefix}publish/", wrap(publish, write=True), name=f"{name}_publish"),
         path(
             f"{prefix}entries/<int:entry_id>/arrange/",
             wrap(entry_arrange, write=True),
@@ -329,7 +336,7 @@ def entry_add(request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdm
             "section": _section_label(section),
         }
 
-    attempted = [(_("Add"), f"{article.display_title} → {_section_label(section)}")]
+    attempted = [(_("Add to the issue"), f"{article.display_title} → {_section_label(section)}")]
     return _write(
         request, issue, change, attempted=lambda: attempted, current=lambda: _order_lines(issue)
     )
@@ -424,7 +431,7 @@ def entry_remove(
         services.entry_remove(entry=entry, by=request.user, expected_revision=_revision(request))
         return _("Removed “%(title)s”.") % {"title": title}
 
-    attempted = [(_("Remove"), title)]
+    attempted = [(_("Remove from the issue"), title)]
     return _write(
         request, issue, change, attempted=lambda: attempted, current=lambda: _order_lines(issue)
     )
@@ -455,4 +462,79 @@ def issue_edit(
         change,
         attempted=lambda: [(labels[n], v) for n, v in data.items()],
         current=current,
+    )
+
+
+# --- history and publishing ---------------------------------------------------------------
+
+
+def history(request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdmin) -> HttpResponse:
+    context = {
+        "issue": issue,
+        "revisions": list(issue_revisions(issue=issue)[:MAX_REVISIONS_LISTED]),
+        "can_change": model_admin.has_change_permission(request, issue),
+    }
+    return render(request, "admin/digest/workbench/_history.html", context)
+
+
+def diff(request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdmin) -> HttpResponse:
+    old, new = (request.GET.get(name, "") for name in ("old", "new"))
+    context: dict[str, Any] = {"issue": issue, "old": old, "new": new, "lines": [], "error": ""}
+    if not (old.isdigit() and new.isdigit()):
+        context["error"] = _("Choose two revisions.")
+    else:
+        try:
+            context["lines"] = revisions.revisions_diff(issue=issue, old=int(old), new=int(new))
+        except services.IssueError as error:
+            context["error"] = str(error)
+    return render(request, "admin/digest/workbench/_diff.html", context)
+
+
+def restore(request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdmin) -> JsonResponse:
+    raw = request.POST.get("number", "")
+    if not raw.isdigit():
+        return _invalid(issue, _("Choose a revision."))
+    number = int(raw)
+
+    def change() -> str:
+        revisions.revision_restore(
+            issue=issue, number=number, by=request.user, expected_revision=_revision(request)
+        )
+        return _("Restored revision %(number)s as a new revision.") % {"number": number}
+
+    attempted = [(_("Restore"), _("Revision %(number)s") % {"number": number})]
+    return _write(
+        request, issue, change, attempted=lambda: attempted, current=lambda: _order_lines(issue)
+    )
+
+
+def publish_check(
+    request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdmin
+) -> HttpResponse:
+    context = {
+        "issue": issue,
+        "checklist": revisions.issue_publish_checklist(issue),
+        "can_publish": request.user.has_perm("digest.publish_issue"),
+        "needs_two_factor": publishing_needs_two_factor(request.user),
+    }
+    return render(request, "admin/digest/workbench/_publish.html", context)
+
+
+def publish(request: HttpRequest, issue: Issue, *, model_admin: admin.ModelAdmin) -> JsonResponse:
+    """Publish the revision the page holds: a stale page is told, not published."""
+    if not request.user.has_perm("digest.publish_issue"):
+        raise PermissionDenied
+    if publishing_needs_two_factor(request.user):
+        return _invalid(issue, str(TWO_FACTOR_TO_PUBLISH))
+    checklist = revisions.issue_publish_checklist(issue)
+    if checklist.blocking:
+        return _invalid(issue, " ".join(item.message for item in checklist.items if item.blocking))
+
+    def change() -> str:
+        services.issue_publish(issue=issue, by=request.user, expected_revision=_revision(request))
+        return _("The issue is published.")
+
+    attempted = [(_("Publish"), _("The issue as your page showed it"))]
+    return _write(
+        request, issue, change, attempted=lambda: attempted, current=lambda: _order_lines(issue)
     )

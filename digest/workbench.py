@@ -222,7 +222,7 @@ class EntryEditForm(forms.Form):
     summary_override = forms.CharField(
         label=_("Summary (Markdown)"), widget=forms.Textarea, required=False
     )
-    image_override = ReencodedImageField(label=_("Image"), required=False)
+    image_override = ReencodedImageField(label=_("Lead image"), required=False)
     clear_image = forms.BooleanField(label=_("Use the article's image"), required=False)
 
     def changes(self, names: list[str]) -> dict[str, Any]:

@@ -289,6 +289,40 @@
     }
     sortables();
 
+    // --- history and publishing ---------------------------------------------------------
+
+    document.querySelectorAll("[data-dialog]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const dialog = document.getElementById(button.dataset.dialog);
+        const body = dialog.querySelector(".wb-dialog-body");
+        body.textContent = "";
+        dialog.showModal();
+        if (window.htmx) window.htmx.trigger(body, "wb-open");
+      });
+    });
+
+    // Restoring and publishing are writes like the others: the dialog closes, so a
+    // refusal shows beside the issue as any other.
+    document.addEventListener("click", function (event) {
+      const restore = event.target.closest(".wb-restore");
+      const publish = event.target.closest(".wb-publish");
+      const jump = event.target.closest(".wb-goto");
+      if (!restore && !publish && !jump) return;
+      const dialog = event.target.closest("dialog");
+      if (dialog) dialog.close();
+      if (restore) {
+        const body = new FormData();
+        body.set("number", restore.dataset.number);
+        write(msg.restoreUrl, body, {});
+      } else if (publish) {
+        write(msg.publishUrl, new FormData(), {});
+      } else {
+        event.preventDefault();
+        const card = document.getElementById("wb-entry-" + jump.dataset.entryId);
+        if (card) card.focus();
+      }
+    });
+
     // Pasted URLs bound for the issue join it once fetched, through the same saved writes.
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (event.detail.target.id !== "wb-paste-status") return;

@@ -172,7 +172,7 @@ def test_a_second_page_sees_the_conflict_and_reapplies(open_tab, issue) -> None:
     card.locator("input[name=title_override]").press("Tab")
     conflict = two.page.locator("#wb-conflict")
     conflict.wait_for(state="visible")
-    assert "你的更改没有保存" in conflict.inner_text()
+    assert "您的修改没有保存" in conflict.inner_text()
     assert "第二个编辑的标题" in conflict.inner_text()
     assert not Entry.objects.filter(title_override="第二个编辑的标题").exists()
     assert Entry.objects.filter(section=Entry.Section.OTHERS).count() == 1
@@ -254,4 +254,40 @@ def test_alt_arrows_move_an_entry_to_others_and_back(open_tab, issue) -> None:
     assert page.url == url  # Alt+← is not the browser's Back here
     assert main_titles(issue)[-1] == ENTRIES[0]
     assert "正文第 3 条" in page.locator("#wb-live").inner_text()
+    assert tab.errors == []
+
+
+def test_history_diff_restore_and_publish(open_tab, issue, axe_source) -> None:
+    services.entry_add(issue=issue, article=ArticleFactory.create(title="没有图片的文章"))
+    issue.refresh_from_db()
+    first_revision = issue.revision
+    tab = open_workbench(open_tab, issue, (1280, 800))
+    page = tab.page
+    revision = revision_of(page)
+    page.locator(".wb-card").first.focus()
+    page.keyboard.press("Delete")
+    revision = saved(page, revision)
+
+    page.get_by_role("button", name="历史版本").click()
+    dialog = page.locator("#wb-history")
+    expect(dialog.locator(".wb-revisions tbody tr")).to_have_count(revision)
+    dialog.get_by_role("button", name="对比").click()
+    removed = dialog.locator(".wb-diff-lines .wb-removed", has_text=ENTRIES[0])
+    expect(removed.first).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    dialog.locator(f'.wb-restore[data-number="{first_revision}"]').click()
+    revision = saved(page, revision)
+    assert main_titles(issue) == [*ENTRIES, "没有图片的文章"]
+    assert f"第 {first_revision} 版" in page.locator("#wb-live").inner_text()
+
+    page.get_by_role("button", name="发布……").click()
+    publish = page.locator("#wb-publish")
+    expect(publish).to_contain_text("发布前请检查")
+    expect(publish).to_contain_text("“没有图片的文章”没有配图")
+    assert axe_violations(page, axe_source) == []
+    publish.locator(".wb-publish").click()
+    saved(page, revision)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.PUBLISHED
+    assert "已发布" in page.locator(".wb-status").inner_text()
     assert tab.errors == []

@@ -317,3 +317,73 @@ def test_candidates_filter_by_source_kind_tag_and_fetch_state(chief, issue) -> N
     assert shown(kind="arxiv") == {"Paper"}
     assert shown(tag=tag.pk) == {"Paper"}
     assert shown(fetch_state="failed") == {"Failed"}
+
+
+def test_history_lists_revisions_and_diffs_any_two(chief, issue) -> None:
+    services.entry_update(
+        entry=entry(issue, "第二条"), data={"title_override": "门槛很高"}, by=chief.user
+    )
+    issue.refresh_from_db()
+    body = chief.get(url("_history", issue)).content.decode()
+    assert "“第二条”" in body and "eddie" in body  # the summary, in the language it was made in
+    assert f'data-number="{issue.revision - 1}"' in body  # the older ones can be restored
+    diff = chief.get(url("_diff", issue), {"old": issue.revision - 1, "new": issue.revision})
+    html = diff.content.decode()
+    assert '<li class="wb-removed">' in html and "<ins>门槛很高</ins>" in html
+    missing = chief.get(url("_diff", issue), {"old": 999, "new": issue.revision})
+    assert "wb-error" in missing.content.decode()
+
+
+def test_restoring_a_revision_makes_a_new_one(chief, issue) -> None:
+    before = issue.revision
+    services.entry_remove(entry=entry(issue, "第一条"))
+    issue.refresh_from_db()
+    response = chief.post(url("_restore", issue), {"number": before, "revision": issue.revision})
+    assert response.status_code == 200, response.content
+    assert titles(issue) == ["第一条", "第二条", "第三条"]
+    issue.refresh_from_db()
+    assert issue.revision == before + 2
+    assert response.json()["revision"] == issue.revision
+    stale = chief.post(url("_restore", issue), {"number": before, "revision": before})
+    assert stale.status_code == 409
+
+
+def test_publishing_shows_the_checklist_and_publishes_the_saved_revision(chief, issue) -> None:
+    checklist = chief.get(url("_checklist", issue)).content.decode()
+    assert "has no image" in checklist and "wb-publish" in checklist
+    opened = issue.revision
+    services.entry_update(entry=entry(issue, "第一条"), data={"title_override": "新标题"})
+    stale = chief.post(url("_publish", issue), {"revision": opened})
+    assert stale.status_code == 409
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+    response = chief.post(url("_publish", issue), {"revision": issue.revision})
+    assert response.status_code == 200
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.PUBLISHED
+    assert issue.revisions.first().author == chief.user
+
+
+def test_an_empty_issue_is_not_published(chief) -> None:
+    empty = services.issue_create(digest=DigestFactory.create(), number=3)
+    checklist = chief.get(url("_checklist", empty)).content.decode()
+    assert "no entries" in checklist and "wb-publish" not in checklist
+    response = chief.post(url("_publish", empty), {"revision": empty.revision})
+    assert response.status_code == 400
+    assert "no entries" in response.json()["error"]
+    empty.refresh_from_db()
+    assert empty.status == Issue.Status.DRAFT
+
+
+def test_publishing_needs_the_publish_permission(client, issue) -> None:
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import contributor
+
+    user = contributor()
+    user.user_permissions.add(Permission.objects.get(codename="change_issue"))
+    client.force_login(user)
+    response = client.post(url("_publish", issue), {"revision": issue.revision})
+    assert response.status_code == 403
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
