@@ -387,3 +387,15 @@ def test_publishing_needs_the_publish_permission(client, issue) -> None:
     assert response.status_code == 403
     issue.refresh_from_db()
     assert issue.status == Issue.Status.DRAFT
+
+
+def test_the_diff_speaks_the_editors_language(chief, issue) -> None:
+    services.entry_remove(entry=entry(issue, "第一条"))
+    issue.refresh_from_db()
+    diff = chief.get(
+        url("_diff", issue),
+        {"old": issue.revision - 1, "new": issue.revision},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert "期号：" in diff and "出刊日期：" in diff and "状态：" in diff
+    assert "Number" not in diff
