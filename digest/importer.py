@@ -117,7 +117,7 @@ def _import_entries(house: HouseIssue, issue: Issue, result: ImportResult) -> No
     Positions are unique per section and checked row by row, so every existing entry is
     first moved above every position the file will use.
     """
-    items = [
+    items: list[tuple[str, HouseEntry | HouseOther]] = [
         *((Entry.Section.MAIN, item) for item in house.entries),
         *((Entry.Section.OTHERS, item) for item in house.others),
     ]
