@@ -97,6 +97,7 @@ class Prerequisites:
             "fetch": ["postgres", "redis"],
             "scale": ["postgres", "redis"],
             "feeds": ["postgres", "redis"],
+            "edits": ["postgres", "redis"],
         }[part]
         return [MISSING[name] for name in needs if not getattr(self, name)]
 

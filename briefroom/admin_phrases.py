@@ -13,6 +13,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 
 PHRASES = (
+    # Forms' label suffix: Django's zh-Hans keeps the ASCII colon after Chinese labels.
+    gettext_noop(":"),
     gettext_noop("Select %s to change"),
     gettext_noop("Select %s to view"),
     gettext_noop("Select %s"),

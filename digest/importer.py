@@ -6,12 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from articles.canonical import canonicalize_url, kind_for_url, wechat_biz
 from articles.models import Article
 from articles.services import article_create, article_set_links, site_domain
+from digest import services
 from digest.housestyle import HouseEntry, HouseIssue, HouseOther, parse_intro_identity
 from digest.housestyle import parse_issue_markdown as parse_house
 from digest.models import Digest, Entry, Issue
@@ -75,44 +78,69 @@ def _issue_date(number: int) -> dt.date:
 
 
 def _import(house: HouseIssue, *, digest: Digest, number: int, status: str, by) -> ImportResult:
+    """Write the file's issue through the services' revision lock, as one new revision."""
     issue_date = _issue_date(number)
-    issue, created = Issue.objects.get_or_create(
-        digest=digest, number=number, defaults={"issue_date": issue_date}
-    )
-    issue.intro = _intro_as_template(house.intro, issue=issue, count=len(house.entries))
-    issue.stats_override = house.stats_line
-    if status == Issue.Status.PUBLISHED and not issue.is_published():
-        issue.published_at = issue.published_at or timezone.make_aware(
-            dt.datetime.combine(issue_date, dt.time(8, 0))
-        )
-    issue.status = status if created or status == Issue.Status.PUBLISHED else issue.status
-    issue.save()
+    issue = Issue.objects.filter(digest=digest, number=number).first()
+    created = issue is None
+    if issue is None:
+        issue = services.issue_create(digest=digest, number=number, issue_date=issue_date, by=by)
     result = ImportResult(issue=issue, created=created)
-    position = 0
-    for section, items in (
-        (Entry.Section.MAIN, house.entries),
-        (Entry.Section.OTHERS, house.others),
-    ):
-        for item in items:
-            position += 1
-            article, article_created = _article_for(item, result)
-            entry, _ = Entry.objects.get_or_create(
-                issue=issue, article=article, defaults={"section": section, "position": position}
+    attempted = {"import": number}
+    with services._revising(issue, by=by, expected_revision=None, attempted=attempted) as change:
+        locked = change.issue
+        locked.intro = _intro_as_template(house.intro, issue=locked, count=len(house.entries))
+        locked.stats_override = house.stats_line
+        if status == Issue.Status.PUBLISHED and not locked.is_published():
+            locked.published_at = locked.published_at or timezone.make_aware(
+                dt.datetime.combine(issue_date, dt.time(8, 0))
             )
-            entry.section, entry.position = section, position
-            if not article_created and article.title != item.title:
-                entry.title_override = item.title
-            if isinstance(item, HouseEntry) and not article_created:
-                summary = item.summary.strip()
-                if summary and article.summary.strip() != summary:
-                    entry.summary_override = summary
-            entry.save()
+        if created or status == Issue.Status.PUBLISHED:
+            locked.status = status
+        locked.save()
+        _import_entries(house, locked, result)
+        change.fields = ["intro", "stats_override", "status", "published_at"]
+        change.summary = _("Imported from Markdown")
+        # An archive being loaded is not news: subscribers hear of publishing, not of imports.
+        change.announced = True
+    result.issue = issue
     kept = {e for e in issue.entries.values_list("article__canonical_url", flat=True)}
     every_item: list[HouseEntry | HouseOther] = [*house.entries, *house.others]
     listed = {canonicalize_url(i.url) for i in every_item}
     for url in sorted(kept - listed):
         result.warnings.append(f"kept an entry the file no longer lists: {url}")
     return result
+
+
+def _import_entries(house: HouseIssue, issue: Issue, result: ImportResult) -> None:
+    """The file's entries in its order; entries it no longer lists follow them.
+
+    Positions are unique per section and checked row by row, so every existing entry is
+    first moved above every position the file will use.
+    """
+    items: list[tuple[str, HouseEntry | HouseOther]] = [
+        *((Entry.Section.MAIN, item) for item in house.entries),
+        *((Entry.Section.OTHERS, item) for item in house.others),
+    ]
+    highest = issue.entries.aggregate(highest=Max("position"))["highest"] or 0
+    issue.entries.update(position=F("position") + highest + len(items) + 1)
+    placed: set[int] = set()
+    for position, (section, item) in enumerate(items, start=1):
+        article, article_created = _article_for(item, result)
+        entry, _created = Entry.objects.get_or_create(
+            issue=issue, article=article, defaults={"section": section, "position": position}
+        )
+        entry.section, entry.position = section, position
+        if not article_created and article.title != item.title:
+            entry.title_override = item.title
+        if isinstance(item, HouseEntry) and not article_created:
+            summary = item.summary.strip()
+            if summary and article.summary.strip() != summary:
+                entry.summary_override = summary
+        entry.save()
+        placed.add(entry.pk)
+    leftovers = issue.entries.exclude(pk__in=placed).order_by("position")
+    for position, entry in enumerate(leftovers, start=len(items) + 1):
+        Entry.objects.filter(pk=entry.pk).update(position=position)
 
 
 def _article_for(item: HouseEntry | HouseOther, result: ImportResult) -> tuple[Article, bool]:

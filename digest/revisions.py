@@ -194,8 +194,26 @@ def _replace(old: list[str], new: list[str]) -> list[DiffLine]:
 def text_diff(old: str, new: str) -> list[DiffLine]:
     """A line diff of two texts, with the changed part of each changed line marked."""
     a, b = old.splitlines(), new.splitlines()
+    # Two revisions mostly share their start and end: match only the middle, which keeps
+    # the quadratic matcher off the hundreds of lines a long issue has in common.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    lines = [DiffLine("same", [Segment(t)], [Segment(t)]) for t in a[:head]]
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    lines += _middle_diff(middle_a, middle_b)
+    lines += [DiffLine("same", [Segment(t)], [Segment(t)]) for t in a[len(a) - tail :]]
+    return lines
+
+
+def _middle_diff(a: list[str], b: list[str]) -> list[DiffLine]:
     lines: list[DiffLine] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # autojunk: in a long issue, blank and separator lines are so common that matching
+    # them is what makes the matcher quadratic; the diff stays exact, only less eager.
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=True)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             lines += [DiffLine("same", [Segment(t)], [Segment(t)]) for t in a[i1:i2]]
@@ -322,13 +340,30 @@ def _restore_entries(locked: Issue, saved: list[dict[str, Any]]) -> tuple[bool, 
     Entry.objects.filter(issue=locked).exclude(article_id__in=keep).delete()
     used = [e.position for e in existing.values()] + [item["position"] for item in wanted]
     Entry.objects.filter(issue=locked).update(position=F("position") + max(used, default=0) + 1)
+    kept, added = [], []
     for article_id, section, position, title, summary, image in target:
-        entry = existing.get(article_id) or Entry(issue=locked, article_id=article_id)
+        entry = existing.get(article_id)
+        if entry is None:
+            entry = Entry(issue=locked, article_id=article_id)
+            added.append(entry)
+        else:
+            kept.append(entry)
         entry.section, entry.position = section, position
         entry.title_override, entry.summary_override = title, summary
         entry.image_override = image
-        entry.save()
+    # Two statements however long the issue; the issue's own save above announces the change.
+    Entry.objects.bulk_update(kept, [*RESTORED_ENTRY_FIELDS])
+    Entry.objects.bulk_create(added)
     return True, skipped
+
+
+RESTORED_ENTRY_FIELDS = (
+    "section",
+    "position",
+    "title_override",
+    "summary_override",
+    "image_override",
+)
 
 
 # --- before publishing --------------------------------------------------------------------

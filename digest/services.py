@@ -290,10 +290,15 @@ def _renumber(issue: Issue, entry_ids: list[int], old: dict[int, int]) -> None:
     count = len(entry_ids)
     taken = set(old.values())
     parking = [p for p in range(count + 1, 3 * count + 2) if p not in taken][:count]
-    for entry_id, spot in zip(entry_ids, parking, strict=True):
-        Entry.objects.filter(pk=entry_id, issue=issue).update(position=spot)
-    for position, entry_id in enumerate(entry_ids, start=1):
-        Entry.objects.filter(pk=entry_id, issue=issue).update(position=position)
+    # Two statements whatever the length: every row is parked, then every row is placed.
+    # Within each, no two rows ever want the same position.
+    parked = [
+        Entry(pk=pk, issue=issue, position=spot)
+        for pk, spot in zip(entry_ids, parking, strict=True)
+    ]
+    Entry.objects.bulk_update(parked, ["position"])
+    placed = [Entry(pk=pk, issue=issue, position=n) for n, pk in enumerate(entry_ids, start=1)]
+    Entry.objects.bulk_update(placed, ["position"])
 
 
 def entry_move(

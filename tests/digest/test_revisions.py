@@ -387,3 +387,41 @@ def test_revisions_diff_splits_mixed_latin_and_cjk_text() -> None:
 
     assert [s.text for s in line.old if s.changed] == ["写"]
     assert [s.text for s in line.new if s.changed] == ["改"]
+
+
+def _sides(lines: list) -> tuple[list[str], list[str]]:
+    old = [
+        "".join(s.text for s in line.old)
+        for line in lines
+        if line.kind in ("same", "removed", "changed")
+    ]
+    new = [
+        "".join(s.text for s in line.new)
+        for line in lines
+        if line.kind in ("same", "added", "changed")
+    ]
+    return old, new
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ([], []),
+        (["甲"], []),
+        ([], ["乙"]),
+        (["a", "b", "c"], ["a", "b", "c"]),
+        (["a", "b", "c"], ["a", "b"]),
+        (["a", "b"], ["a", "b", "c"]),
+        (["x", "a", "x"], ["x", "x"]),
+        (["门槛不高", "同", "尾"], ["门槛很高", "同", "尾"]),
+        ([f"第 {n} 条" for n in range(300)], [f"第 {n} 条" for n in range(300) if n != 150]),
+    ],
+)
+def test_a_diff_gives_back_both_texts_line_for_line(old, new) -> None:
+    from digest.revisions import text_diff
+
+    lines = text_diff("\n".join(old), "\n".join(new))
+
+    assert _sides(lines) == (old, new)
+    if old == new:
+        assert all(line.kind == "same" for line in lines)

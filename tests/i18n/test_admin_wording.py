@@ -94,3 +94,13 @@ def test_a_refused_upload_says_why_in_the_editors_language(newsroom, settings) -
     assert response.context["adminform"].form.errors["image"] == [
         "图片太大：像素或文件大小超过了上限。"
     ]
+
+
+@pytest.mark.parametrize(("language", "suffix"), [("zh-hans", "："), ("en", ":")])
+def test_form_labels_end_with_the_languages_own_colon(newsroom, language, suffix) -> None:
+    article = Article.objects.first()
+    assert article is not None
+    soup = page(language, reverse("admin:articles_article_change", args=[article.pk]))
+    labels = [label.get_text(strip=True) for label in soup.select("form .form-row label")]
+    assert labels and all(text.endswith(suffix) for text in labels if text[-1] in ":："), labels
+    assert any(text.endswith(suffix) for text in labels)
