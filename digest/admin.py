@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.forms import ReencodedImageField
 from digest import services
+from digest.admin_workbench import workbench_urls
 from digest.exporters import ExportFormat, export_filename, export_issue
 from digest.issue_form import REAPPLY, EntryInlineForm, IssueAdminForm, entries_save
 from digest.models import Digest, Entry, Issue, PublishingPolicy
@@ -86,7 +87,9 @@ def can_publish(request: HttpRequest) -> bool:
 
 @admin.register(Issue)
 class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
-    list_display = ["__str__", "digest", "number", "issue_date", "status_badge", "published_at"]
+    list_display = [
+        "__str__", "digest", "number", "issue_date", "status_badge", "published_at", "workbench",
+    ]  # fmt: skip
     list_filter = ["digest", "status"]
     search_fields = ["title", "intro", "number"]
     date_hierarchy = "issue_date"
@@ -121,6 +124,17 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             colour,
             obj.get_status_display(),
         )
+
+    @admin.display(description=_("workbench"))
+    def workbench(self, obj: Issue) -> str:
+        url = reverse("admin:digest_issue_workbench", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Open the workbench"))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new issue is assembled on the workbench, unless the editor asked to stay here.
+        if not {"_addanother", "_continue", "_popup"} & set(request.POST):
+            return HttpResponseRedirect(reverse("admin:digest_issue_workbench", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
     def get_changeform_initial_data(self, request):
         # Form initial values of any type, as a form's `initial` takes (the stubs say strings).
@@ -226,6 +240,7 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
             path("<int:pk>/preview/", view(self.preview_view), name="digest_issue_preview"),
             path("<int:pk>/publish/", view(self.publish_view), name="digest_issue_publish"),
             path("<int:pk>/unpublish/", view(self.unpublish_view), name="digest_issue_unpublish"),
+            *workbench_urls(self),
             *super().get_urls(),
         ]
 

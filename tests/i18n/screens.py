@@ -75,6 +75,9 @@ PROPER_NAMES = frozenset(
         "Control",  # keys, as Django's Chinese names them: "按住 Control 键"
         "Command",
         "Mac",
+        "Alt",  # key caps, printed so on every keyboard
+        "Tab",
+        "Delete",
     }
 )
 

@@ -27,6 +27,13 @@ def admin_urls() -> Iterator[str]:
     yield reverse("admin:password_change")
     yield reverse("admin:articles_article_add_urls")
     yield reverse("two-factor")
+    issue = Issue.objects.first()
+    if issue is not None:
+        yield reverse("admin:digest_issue_workbench", args=[issue.pk])
+        yield reverse("admin:digest_issue_workbench_candidates", args=[issue.pk]) + "?used=on"
+        yield reverse("admin:digest_issue_workbench_history", args=[issue.pk])
+        yield reverse("admin:digest_issue_workbench_diff", args=[issue.pk]) + "?old=1&new=2"
+        yield reverse("admin:digest_issue_workbench_checklist", args=[issue.pk])
     app_labels = set()
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
