@@ -20,7 +20,7 @@ from articles.models import SCRAPED_FIELDS, Article, RelatedLink, Tag
 from articles.services import MAX_URLS_PER_BATCH, articles_add_from_text, articles_refetch
 
 FETCH_BADGE_COLOURS: dict[str, str] = {
-    Article.FetchState.PENDING: "#777",
+    Article.FetchState.PENDING: "#595959",
     Article.FetchState.FETCHING: "#1f6feb",
     Article.FetchState.DONE: "#1a7f37",
     Article.FetchState.FAILED: "#cf222e",
@@ -159,7 +159,7 @@ class ArticleAdmin(SortableAdminBase, admin.ModelAdmin):
             'background:{};padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
             obj.fetch_state,
             fetch_error_sentence(obj.fetch_error_code, obj.fetch_error),
-            FETCH_BADGE_COLOURS.get(obj.fetch_state, "#777"),
+            FETCH_BADGE_COLOURS.get(obj.fetch_state, "#595959"),
             obj.get_fetch_state_display(),
         )
 

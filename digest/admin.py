@@ -118,7 +118,7 @@ class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Issue) -> str:
-        colour = {"draft": "#777", "scheduled": "#9a6700", "published": "#1a7f37"}[obj.status]
+        colour = {"draft": "#595959", "scheduled": "#9a6700", "published": "#1a7f37"}[obj.status]
         return format_html(
             '<span style="color:#fff;background:{};padding:1px 6px;border-radius:8px">{}</span>',
             colour,

@@ -99,11 +99,17 @@ def revision_text(revision: IssueRevision) -> str:
     """The revision's title, number, date and status above its Markdown, for a diff."""
     snapshot = revision.snapshot
     status = snapshot.get("status", "")
+    shown_status = Issue.Status(status).label if status in Issue.Status.values else status
+    labelled = [
+        (_("Title"), snapshot.get("title", "")),
+        (_("Number"), snapshot.get("number", "")),
+        (_("Issue date"), snapshot.get("issue_date", "")),
+        (_("Status"), shown_status),
+    ]
     header = [
-        f"{_('Title')}：{snapshot.get('title', '')}",
-        f"{_('Number')}：{snapshot.get('number', '')}",
-        f"{_('Issue date')}：{snapshot.get('issue_date', '')}",
-        f"{_('Status')}：{Issue.Status(status).label if status in Issue.Status.values else status}",
+        # Translators: one line of a revision's header, "Title: …" (a full-width colon in Chinese).
+        _("%(label)s: %(value)s") % {"label": label, "value": value}
+        for label, value in labelled
     ]
     return "\n".join(header) + "\n\n" + revision_markdown(revision)
 

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from articles.fetch_errors import fetch_error_sentence
 from articles.forms import ReencodedImageField
@@ -28,9 +27,6 @@ from digest.selectors import IssueContent, issue_content, render_intro
 from sources.models import Source
 
 RECENT_DAYS = 14
-# The history's diff heads each revision with these words (digest.revisions.revision_text),
-# written inside f-strings where extraction does not find them: marked here to be translated.
-DIFF_LABELS = (gettext_noop("Number"), gettext_noop("Issue date"), gettext_noop("Status"))
 MAX_CANDIDATES = 60
 
 
