@@ -98,6 +98,7 @@ class Prerequisites:
             "scale": ["postgres", "redis"],
             "feeds": ["postgres", "redis"],
             "edits": ["postgres", "redis"],
+            "workbench": ["postgres", "redis"],
         }[part]
         return [MISSING[name] for name in needs if not getattr(self, name)]
 

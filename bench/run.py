@@ -8,6 +8,7 @@ Parts (run all, or some with --only warm,cold):
   scale       archive, search, feeds and API lists with 1,000 vs 100 issues
   feeds       bench/feeds.py: 1,000 slow local feeds (half 304) polled by a Celery worker
   edits       each saved change to a 20- and an 80-entry draft: time and SQL queries
+  workbench   the issue workbench beside 1,000 issues: open, filter, search, reorder, edit
 
 Needs PostgreSQL and Redis on 127.0.0.1 (`make services`) and wrk for the warm part (installed
 with apt-get when missing and running as root). Uses its own database (briefroom_bench) and
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import common
 from bench.common import Result, heading
 
-PARTS = ("warm", "cold", "extraction", "fetch", "scale", "feeds", "edits")
+PARTS = ("warm", "cold", "extraction", "fetch", "scale", "feeds", "edits", "workbench")
 TITLES = {
     "cold": "2. cold render",
     "warm": "1. published issue, warm",
@@ -40,6 +41,7 @@ TITLES = {
     "scale": "5. scale",
     "feeds": "6. feed polling",
     "edits": "7. editing",
+    "workbench": "8. issue workbench",
 }
 
 

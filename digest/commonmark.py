@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from mdit_py_cjk_friendly import cjk_friendly
@@ -62,6 +62,19 @@ class Structure:
 _CLOSING_FENCE = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})[ \t]*")
 
 
+@cache
+def block_parser() -> MarkdownIt:
+    """The shared parser with inline parsing off: where blocks are needs only the blocks."""
+    md = new_parser()
+    md.disable(
+        ["inline", "linkify", "replacements", "smartquotes", "text_join"], ignoreInvalid=True
+    )
+    return md
+
+
+# An issue's summaries are read again on every render of it (export, stats line, preview)
+# while the text is unchanged; the result is immutable, so it is kept per text.
+@lru_cache(maxsize=4096)
 def structure(text: str, *, strict_fences: bool = True) -> Structure:
     """Where the code, top-level headings and quotes of `text` are.
 
@@ -72,7 +85,7 @@ def structure(text: str, *, strict_fences: bool = True) -> Structure:
     code = [False] * len(lines)
     quoted = [False] * len(lines)
     headings: list[int] = []
-    for token in parser().parse(text):
+    for token in block_parser().parse(text):
         if token.map is None:
             continue
         start, end = token.map

@@ -75,7 +75,9 @@ class Candidate:
 
 def workbench_candidates(*, issue: Issue, filters: dict[str, Any]) -> list[Candidate]:
     """Articles not in this issue, newest first, in a fixed number of queries."""
-    articles = Article.objects.exclude(entries__issue=issue)
+    # created_at is never null: saying so lets PostgreSQL walk the newest-first index and
+    # stop at the page's rows, however many articles the archive has.
+    articles = Article.objects.filter(created_at__isnull=False).exclude(entries__issue=issue)
     if not filters.get("anytime"):
         since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
         articles = articles.filter(
