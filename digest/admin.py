@@ -49,6 +49,7 @@ admin.site.index_title = _("Collect, assemble, ship")
 
 
 class EntryInline(SortableTabularInline):
+    template = "admin/digest/issue/entries_inline.html"
     model = Entry
     form = EntryInlineForm
     fields = [

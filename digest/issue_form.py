@@ -150,6 +150,9 @@ class EntryInlineForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The row's fields sit under column headers, not labels: name each for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
         if self.instance.pk and "article" in self.fields:
             self.fields["article"].disabled = True
             self.fields["article"].help_text = gettext_lazy(
