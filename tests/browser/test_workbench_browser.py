@@ -291,3 +291,40 @@ def test_history_diff_restore_and_publish(open_tab, issue, axe_source) -> None:
     assert issue.status == Issue.Status.PUBLISHED
     assert "已发布" in page.locator(".wb-status").inner_text()
     assert tab.errors == []
+
+
+def tab_to(page, test: str, limit: int = 120) -> None:
+    """Press Tab until the focused element passes `test` (a JS expression on `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {test}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {test}")
+
+
+def test_an_issue_is_built_from_candidates_with_the_keyboard_alone(open_tab, issue) -> None:
+    tab = open_workbench(open_tab, issue, (1280, 800))
+    page = tab.page
+    revision = revision_of(page)
+    wanted = CANDIDATES[1]
+
+    # Tab to the candidate's "add to the main list" button and press Enter.
+    tab_to(
+        page,
+        f"el.tagName === 'BUTTON' && el.closest('.wb-candidate')?.innerText.includes({wanted!r})"
+        " && el.innerText.includes('正文')",
+    )
+    page.keyboard.press("Enter")
+    revision = saved(page, revision)
+    assert main_titles(issue)[-1] == wanted
+
+    # Tab to its card, then Alt+↑ twice: it becomes the second entry.
+    tab_to(page, f"el.dataset?.title === {wanted!r}")
+    page.keyboard.press("Alt+ArrowUp")
+    revision = saved(page, revision)
+    page.keyboard.press("Alt+ArrowUp")
+    revision = saved(page, revision)
+
+    assert main_titles(issue) == [ENTRIES[0], wanted, ENTRIES[1], ENTRIES[2]]
+    assert wanted in page.locator("#wb-live").inner_text()
+    assert tab.errors == []
