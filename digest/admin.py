@@ -88,8 +88,9 @@ def can_publish(request: HttpRequest) -> bool:
 
 @admin.register(Issue)
 class IssueAdmin(SortableAdminBase, admin.ModelAdmin):
+    # The title already carries the number ("AI 简报 20261202"), so it has no column of its own.
     list_display = [
-        "__str__", "digest", "number", "issue_date", "status_badge", "published_at", "workbench",
+        "__str__", "digest", "issue_date", "status_badge", "published_at", "workbench",
     ]  # fmt: skip
     list_filter = ["digest", "status"]
     search_fields = ["title", "intro", "number"]
