@@ -25,11 +25,11 @@ from api.base import (
     id_parameter,
     parse_id,
 )
-from api.errors import Conflict, PreconditionFailed
+from api.errors import Conflict
 from api.fields import Text, UniqueList
 from api.selectors import issues_visible_to
 from api.views.articles import UNUSABLE_URL
-from api.views.issues import ISSUE_ID, expected_revision
+from api.views.issues import ISSUE_ID, expected_revision, refusals_answered
 from articles import services as article_services
 from articles.models import Article
 from digest import services
@@ -140,7 +140,7 @@ class EntryListApi(ApiView):
         values = data.validated_data
         check_position_free(issue, values.get("position"))
         article = self._article(request, values)
-        try:
+        with refusals_answered():
             entry, created = services.entry_add(
                 issue=issue,
                 article=article,
@@ -149,10 +149,6 @@ class EntryListApi(ApiView):
                 by=request.user,
                 expected_revision=expected_revision(request, pk),
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
-        except services.IssueError as exc:
-            raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, str(entry.pk))
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(EntryOutput(entry, context={"request": request}).data, status=code)
@@ -197,15 +193,13 @@ class EntryDetailApi(ApiView):
         entry = issue_entry(request, pk, entry_id)
         data = self.EntryUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with refusals_answered():
             services.entry_update(
                 entry=entry,
                 data=data.validated_data,
                 by=request.user,
                 expected_revision=expected_revision(request, pk),
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
         entry = issue_entry(request, pk, entry_id)
         return Response(EntryOutput(entry, context={"request": request}).data)
 
@@ -215,14 +209,10 @@ class EntryDetailApi(ApiView):
     )
     def delete(self, request: Request, pk: str, entry_id: str) -> Response:
         entry = issue_entry(request, pk, entry_id)
-        try:
+        with refusals_answered():
             services.entry_remove(
                 entry=entry, by=request.user, expected_revision=expected_revision(request, pk)
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
-        except services.IssueError as exc:
-            raise Conflict(str(exc)) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -245,17 +235,13 @@ class EntryMoveApi(ApiView):
         data = self.EntryMoveInput(data=request.data)
         data.is_valid(raise_exception=True)
         check_position_free(entry.issue, data.validated_data.get("position"), entry)
-        try:
+        with refusals_answered():
             services.entry_move(
                 entry=entry,
                 **data.validated_data,
                 by=request.user,
                 expected_revision=expected_revision(request, pk),
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
-        except services.IssueError as exc:
-            raise Conflict(str(exc)) from None
         entry = issue_entry(request, pk, entry_id)
         return Response(EntryOutput(entry, context={"request": request}).data)
 
@@ -292,16 +278,12 @@ class EntryReorderApi(ApiView):
         issue = visible_issue_plain(request, pk)
         data = self.EntryReorderInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        # The list names other entries than the issue has now: a stale view of it.
+        with refusals_answered():
             services.entries_reorder(
                 issue=issue,
                 entry_ids=data.validated_data["entries"],
                 by=request.user,
                 expected_revision=expected_revision(request, pk),
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
-        except services.IssueError as exc:
-            # The list names other entries than the issue has now: a stale view of it.
-            raise Conflict(str(exc)) from None
         return Response(entries_data(request, issue))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
@@ -65,6 +67,18 @@ def visible_issue(request: Request, pk: str) -> Issue:
     if issue is None:
         raise NotFound(_("No such issue."))
     return issue
+
+
+@contextmanager
+def refusals_answered() -> Iterator[None]:
+    """Answer the services' refusals of an issue write: a stale revision 412, a change the
+    issue cannot take (a published issue losing an entry, a taken position...) 409."""
+    try:
+        yield
+    except services.StaleRevision:
+        raise PreconditionFailed() from None
+    except services.IssueError as exc:
+        raise Conflict(str(exc)) from None
 
 
 def expected_revision(request: Request, pk: str) -> int | None:
@@ -188,17 +202,13 @@ class IssueDetailApi(ApiView):
         issue = visible_issue(request, pk)
         data = self.IssueUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with refusals_answered():
             services.issue_update(
                 issue=issue,
                 data=data.validated_data,
                 by=request.user,
                 expected_revision=expected_revision(request, pk),
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
-        except services.IssueError as exc:
-            raise Conflict(str(exc)) from None
         return issue_detail_response(request, visible_issue(request, pk))
 
 
@@ -247,17 +257,13 @@ class IssuePublishApi(ApiView):
         issue = visible_issue(request, pk)
         data = self.IssuePublishInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with refusals_answered():
             services.issue_publish(
                 issue=issue,
                 at=data.validated_data.get("at"),
                 by=request.user,
                 expected_revision=expected_revision(request, pk),
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
-        except services.IssueError as exc:
-            raise Conflict(str(exc)) from None
         return issue_detail_response(request, visible_issue(request, pk))
 
 
@@ -274,12 +280,10 @@ class IssueUnpublishApi(ApiView):
     def post(self, request: Request, pk: str) -> HttpResponseBase:
         refuse_without_two_factor(request)
         issue = visible_issue(request, pk)
-        try:
+        with refusals_answered():
             services.issue_unpublish(
                 issue=issue, by=request.user, expected_revision=expected_revision(request, pk)
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
         return issue_detail_response(request, visible_issue(request, pk))
 
 

@@ -22,9 +22,13 @@ from api.base import (
     id_parameter,
     parse_id,
 )
-from api.errors import Conflict, PreconditionFailed
-from api.views.issues import ISSUE_ID, expected_revision, issue_detail_response, visible_issue
-from digest import services
+from api.views.issues import (
+    ISSUE_ID,
+    expected_revision,
+    issue_detail_response,
+    refusals_answered,
+    visible_issue,
+)
 from digest.models import IssueRevision
 from digest.representation import IssueDetailOutput, Output
 from digest.revisions import revision_markdown, revision_restore, revisions_diff
@@ -145,17 +149,13 @@ class RevisionRestoreApi(ApiView):
     )
     def post(self, request: Request, pk: str, number: str) -> HttpResponseBase:
         revision = revision_or_404(request, pk, number)
-        try:
+        with refusals_answered():
             revision_restore(
                 issue=revision.issue,
                 number=revision.number,
                 by=request.user,
                 expected_revision=expected_revision(request, pk),
             )
-        except services.StaleRevision:
-            raise PreconditionFailed() from None
-        except services.IssueError as exc:
-            raise Conflict(str(exc)) from None
         return issue_detail_response(request, visible_issue(request, pk))
 
 
