@@ -220,13 +220,19 @@ def celery_worker(
         wait_ready(process, name, log)
         yield process
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        stop_group(process, grace=20)
+
+
+def stop_group(process: subprocess.Popen, grace: float = 15) -> None:
+    """Stop a process started with start_new_session and every process of its group:
+    SIGTERM, then SIGKILL if the group has not gone after `grace` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 def wait_ready(process: subprocess.Popen, name: str, log: Path, timeout: float = 60) -> None:

@@ -14,7 +14,6 @@ import contextlib
 import http.client
 import os
 import re
-import signal
 import socket
 import statistics
 import subprocess
@@ -25,7 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import Client
 
-from bench.common import BIN, ROOT, Result, bench_env, heading
+from bench.common import BIN, ROOT, Result, bench_env, heading, stop_group
 from bench.seed import BASE_DIGEST, base_issues
 
 TARGET_RATIO = 0.8
@@ -105,13 +104,7 @@ def gunicorn(port: int, static_root: Path):
             time.sleep(0.2)
         yield process
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        stop_group(process)
 
 
 def wrk(wrk_path: str, port: int, target: Target, seconds: int) -> WrkRun:

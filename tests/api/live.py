@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from articles.models import RelatedLink
 from digest.models import Digest, Entry, Issue
 from tests.factories import ArticleFactory, DigestFactory, SourceFactory, editor
+from tests.support.processes import stop_group
 from tests.support.services import ROOT
 from webhooks.models import Event, WebhookSubscription
 
@@ -95,13 +95,7 @@ def _wait_until_serving(process: subprocess.Popen, url: str, log_path: Path) -> 
 
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        stop_group(process)
 
 
 def seed_newsroom() -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +14,7 @@ from django.utils import timezone
 from feeds.models import Feed, InboxItem
 from tests.factories import DigestFactory, SourceFactory
 from tests.feeds.conftest import FeedRoute
+from tests.support.processes import stop_group
 from tests.support.services import ROOT
 from tests.support.worker import WorkerProcess, broker, require_postgres
 
@@ -61,13 +60,7 @@ class BeatProcess:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
+            stop_group(self.process, grace=10)
 
 
 def wait_until(predicate, timeout: float, what: str, *logs) -> None:

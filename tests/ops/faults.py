@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from tests.ops.conftest import VENV_BIN, free_port
+from tests.support.processes import stop_group
 from tests.support.services import ROOT, unavailable
 
 
@@ -44,13 +45,7 @@ def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
     """Signal the process's whole group and wait for its leader."""
     if process is None or process.poll() is not None:
         return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+    stop_group(process, sig=sig)
 
 
 class RedisServer:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import signal
 import socket
 import subprocess
 import time
@@ -24,6 +22,7 @@ from tests.ops.conftest import (
     free_port,
     secret_key,
 )
+from tests.support.processes import stop_group
 from tests.support.services import ROOT, require_redis
 
 pytestmark = pytest.mark.timeout(120)
@@ -43,13 +42,7 @@ def running(argv: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
     try:
         yield process
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        stop_group(process)
 
 
 def wait_for(condition: Callable[[], bool], process: subprocess.Popen, log: Path) -> None:

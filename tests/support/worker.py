@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from django.db import connection
 from kombu import pools as kombu_pools
 
 from briefroom.celery import app
+from tests.support.processes import stop_group
 from tests.support.services import ROOT
 
 
@@ -94,13 +94,7 @@ class WorkerProcess:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
+            stop_group(self.process, grace=10)
 
 
 @contextlib.contextmanager
