@@ -20,7 +20,7 @@ from articles.fetch_errors import fetch_error_sentence
 from articles.forms import ReencodedImageField
 from articles.models import Article, Tag
 from digest import services
-from digest.exporters.markdown import house_issue
+from digest.exporters.markdown import content_stats_line
 from digest.models import Entry, Issue
 from digest.search import newest_matching_ids, search_terms
 from digest.selectors import IssueContent, issue_content, render_intro
@@ -124,11 +124,7 @@ class IssueView:
 
 def issue_view(issue: Issue) -> IssueView:
     content = issue_content(issue)
-    try:
-        stats = house_issue(content).stats_line
-    except ValueError:
-        stats = issue.stats_override
-    return IssueView(content=content, intro=content.intro, stats_line=stats)
+    return IssueView(content=content, intro=content.intro, stats_line=content_stats_line(content))
 
 
 def intro_preview(issue: Issue, intro: str) -> str:

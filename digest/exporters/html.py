@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from digest.exporters.markdown import house_issue
+from digest.exporters.markdown import content_stats_line
 from digest.models import Entry, Issue
 from digest.rendering import LeadImage, entry_summary_html, lead_image, safe_url, strip_control
 from digest.selectors import issue_content
@@ -96,10 +96,7 @@ def _export_entry(number: int, entry: Entry) -> ExportEntry:
 def issue_html(issue: Issue) -> str:
     """The issue as one HTML document with inline styles and absolute URLs."""
     content = issue_content(issue)
-    try:
-        stats = house_issue(content).stats_line
-    except ValueError:
-        stats = issue.stats_override
+    stats = content_stats_line(content)
     context = {
         "issue": issue,
         "title": strip_control(issue.display_title),

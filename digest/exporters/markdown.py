@@ -101,6 +101,15 @@ def house_issue(content: IssueContent) -> HouseIssue:
     return house
 
 
+def content_stats_line(content: IssueContent) -> str:
+    """The stats line the issue shows; the editor's own text when the issue cannot be written
+    in house style yet (a summary with an unclosed fence...)."""
+    try:
+        return house_issue(content).stats_line
+    except ValueError:
+        return content.issue.stats_override
+
+
 def content_markdown(content: IssueContent) -> str:
     """The export of an issue and entries as given: saved, or rebuilt in memory."""
     return render_issue_markdown(house_issue(content))
