@@ -86,7 +86,7 @@ def _import(house: HouseIssue, *, digest: Digest, number: int, status: str, by) 
         issue = services.issue_create(digest=digest, number=number, issue_date=issue_date, by=by)
     result = ImportResult(issue=issue, created=created)
     attempted = {"import": number}
-    with services._revising(issue, by=by, expected_revision=None, attempted=attempted) as change:
+    with services.revising(issue, by=by, expected_revision=None, attempted=attempted) as change:
         locked = change.issue
         locked.intro = _intro_as_template(house.intro, issue=locked, count=len(house.entries))
         locked.stats_override = house.stats_line

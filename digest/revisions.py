@@ -18,7 +18,7 @@ from articles.models import Article, RelatedLink
 from digest.exporters.markdown import content_markdown, entry_image_url
 from digest.models import Entry, Issue, IssueRevision
 from digest.selectors import IssueContent, entries_queryset
-from digest.services import Editor, IssueError, _revising
+from digest.services import Editor, IssueError, revising
 
 # --- a revision as the issue's export ----------------------------------------------------
 
@@ -243,6 +243,13 @@ def revisions_diff(*, issue: Issue, old: int, new: int) -> list[DiffLine]:
 # --- restoring a revision -----------------------------------------------------------------
 
 RESTORED_FIELDS = ("number", "title", "issue_date", "intro", "stats_override")
+RESTORED_ENTRY_FIELDS = (
+    "section",
+    "position",
+    "title_override",
+    "summary_override",
+    "image_override",
+)
 
 
 def revision_restore(
@@ -262,7 +269,7 @@ def revision_restore(
     revision = revision_get(issue=issue, number=number)
     snapshot = revision.snapshot
     attempted = {"restore": number}
-    with _revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
+    with revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
         locked = c.issue
         if locked.is_published():
             raise IssueError(
@@ -358,18 +365,9 @@ def _restore_entries(locked: Issue, saved: list[dict[str, Any]]) -> tuple[bool, 
         entry.title_override, entry.summary_override = title, summary
         entry.image_override = image
     # Two statements however long the issue; the issue's own save above announces the change.
-    Entry.objects.bulk_update(kept, [*RESTORED_ENTRY_FIELDS])
+    Entry.objects.bulk_update(kept, list(RESTORED_ENTRY_FIELDS))
     Entry.objects.bulk_create(added)
     return True, skipped
-
-
-RESTORED_ENTRY_FIELDS = (
-    "section",
-    "position",
-    "title_override",
-    "summary_override",
-    "image_override",
-)
 
 
 # --- before publishing --------------------------------------------------------------------

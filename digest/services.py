@@ -148,7 +148,7 @@ def revision_record_first(*, issue: Issue, by: Editor = None) -> IssueRevision:
 
 
 @contextmanager
-def _revising(
+def revising(
     issue: Issue, *, by: Editor, expected_revision: int | None, attempted: dict[str, Any]
 ) -> Iterator[_Change]:
     """Lock the issue, refuse a stale change, and record a revision if the body changed it."""
@@ -211,7 +211,7 @@ def issue_update(
         raise IssueError(f"{issue.digest.name} already has an issue number {number}")
     attempted = {name: data[name] for name in changed}
     try:
-        with _revising(
+        with revising(
             issue, by=by, expected_revision=expected_revision, attempted=attempted
         ) as change:
             locked = change.issue
@@ -241,7 +241,7 @@ def entry_add(
     if section not in Entry.Section.values:
         raise IssueError(f"unknown section {section!r}; use one of {', '.join(Entry.Section)}")
     attempted = {"add": article.pk, "section": section, "position": position}
-    with _revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
+    with revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
         existing = Entry.objects.filter(issue=issue, article=article).first()
         if existing:
             return existing, False
@@ -271,7 +271,7 @@ def entries_reorder(
     if len(entry_ids) != len(set(entry_ids)):
         raise IssueError("an entry is listed more than once")
     attempted = {"order": list(entry_ids)}
-    with _revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
+    with revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
         old = dict(Entry.objects.filter(issue=issue).values_list("id", "position"))
         if set(entry_ids) != set(old):
             raise IssueError("the new order must list every entry of the issue exactly once")
@@ -312,7 +312,7 @@ def entry_move(
     if section not in Entry.Section.values:
         raise IssueError(f"unknown section {section!r}; use one of {', '.join(Entry.Section)}")
     attempted = {"entry": entry.pk, "section": section, "position": position}
-    with _revising(
+    with revising(
         entry.issue, by=by, expected_revision=expected_revision, attempted=attempted
     ) as c:
         if entry.section == section and position in (None, entry.position):
@@ -340,7 +340,7 @@ def entry_update(
 ) -> Entry:
     """Change an entry's overrides."""
     attempted = {name: str(value) for name, value in data.items()}
-    with _revising(
+    with revising(
         entry.issue, by=by, expected_revision=expected_revision, attempted=attempted
     ) as c:
         changed = [name for name, value in data.items() if getattr(entry, name) != value]
@@ -355,7 +355,7 @@ def entry_update(
 def entry_remove(*, entry: Entry, by: Editor = None, expected_revision: int | None = None) -> None:
     """Take an entry out of a draft; a published issue never loses an entry."""
     attempted = {"remove": entry.pk}
-    with _revising(
+    with revising(
         entry.issue, by=by, expected_revision=expected_revision, attempted=attempted
     ) as c:
         if c.issue.is_published():
@@ -374,7 +374,7 @@ def issue_publish(
 ) -> Issue:
     """Publish now, or schedule for `at`; one transaction, announced after commit."""
     attempted = {"publish": at.isoformat() if at else "now"}
-    with _revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
+    with revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
         locked = c.issue
         if not locked.entries.exists():
             raise IssueError("an issue needs at least one entry before it is published")
@@ -403,7 +403,7 @@ def issue_unpublish(
     *, issue: Issue, by: Editor = None, expected_revision: int | None = None
 ) -> Issue:
     attempted = {"unpublish": True}
-    with _revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
+    with revising(issue, by=by, expected_revision=expected_revision, attempted=attempted) as c:
         locked = c.issue
         locked.status = Issue.Status.DRAFT
         locked.save(update_fields=["status", "updated_at"])
@@ -428,7 +428,7 @@ def issues_publish_due() -> int:
 def entries_move_article(*, keep: Article, duplicate: Article, by: Editor = None) -> None:
     """Point the duplicate's entries at the kept article; an issue listing both keeps one."""
     for entry in Entry.objects.filter(article=duplicate).select_related("issue"):
-        with _revising(entry.issue, by=by, expected_revision=None, attempted={}) as c:
+        with revising(entry.issue, by=by, expected_revision=None, attempted={}) as c:
             if Entry.objects.filter(issue_id=entry.issue_id, article=keep).exists():
                 entry.delete()
             else:
