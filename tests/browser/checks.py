@@ -7,11 +7,14 @@ import subprocess
 from pathlib import Path
 
 
-def axe_violations(page, axe_source: str) -> list[dict]:
-    """axe-core's violations for the page as shown: WCAG 2.x A/AA and best practices."""
+def axe_violations(page, axe_source: str, within: str | None = None) -> list[dict]:
+    """axe-core's violations for the page as shown (or the part `within` selects):
+    WCAG 2.x A/AA and best practices."""
     page.evaluate(axe_source)
     violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        "async (within) => (await axe.run(within || document,"
+        " {resultTypes: ['violations']})).violations",
+        within,
     )
     return [
         {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from tests.browser.checks import axe_violations
 
-AXE_ON_SWITCHER = """async () => (await axe.run('.language-switcher',
-    {resultTypes: ['violations']})).violations.map((v) => v.id)"""
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username: str, password: str) -> None:
@@ -27,8 +26,7 @@ def test_editor_switches_the_admin_from_chinese_to_english(open_tab, axe_source)
     assert page.evaluate("document.documentElement.lang") == "zh-hans"
     assert page.locator("#site-name").inner_text() == "Briefroom 编辑部"
 
-    page.evaluate(axe_source)
-    assert page.evaluate(AXE_ON_SWITCHER) == []
+    assert axe_violations(page, axe_source, within=".language-switcher") == []
     page.get_by_label("语言").select_option("en")
     page.get_by_role("button", name="切换", exact=True).click()
     page.wait_for_load_state()

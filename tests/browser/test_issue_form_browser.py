@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from digest.models import Issue
+from tests.browser.checks import axe_violations
 from tests.browser.test_admin_language_browser import log_in
 from tests.digest.test_archive_builders import make_issue
 from tests.factories import editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_VIOLATIONS = """async (selector) => (await axe.run(selector,
-    {resultTypes: ['violations']})).violations.map((v) => v.id + ' ' + v.nodes.length)"""
 # Set to a folder to keep the screens this test sees, for looking at them.
 SCREENS = os.environ.get("BRIEFROOM_SCREENSHOTS")
 
@@ -53,8 +52,7 @@ def test_a_stale_save_shows_both_versions_and_reapplies(
     overflow = second.page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    second.page.evaluate(axe_source)
-    violations = second.page.evaluate(AXE_VIOLATIONS, ".revision-conflict")
+    violations = axe_violations(second.page, axe_source, within=".revision-conflict")
     if SCREENS:
         Path(SCREENS).mkdir(parents=True, exist_ok=True)
         second.page.screenshot(path=f"{SCREENS}/issue-conflict-{width}.png", full_page=True)
