@@ -109,7 +109,7 @@ class ContentState(NamedTuple):
     next_due: dt.datetime | None  # when the first scheduled issue becomes visible
 
 
-def content_state(using: str = DEFAULT_DB_ALIAS) -> ContentState:
+def content_state() -> ContentState:
     """The content version and the next scheduled publication, in one query.
 
     The version is the newest change's id and time (the time tells a restored database's
@@ -117,14 +117,12 @@ def content_state(using: str = DEFAULT_DB_ALIAS) -> ContentState:
     the version does.
     """
     first_due = (
-        Issue.objects.using(using)
-        .filter(status=Issue.Status.SCHEDULED)
+        Issue.objects.filter(status=Issue.Status.SCHEDULED)
         .order_by("published_at")
         .values("published_at")[:1]
     )
     newest = (
-        ContentChange.objects.using(using)
-        .order_by("-pk")
+        ContentChange.objects.order_by("-pk")
         .annotate(due=Subquery(first_due))
         .values_list("pk", "at", "due")
         .first()
@@ -132,10 +130,6 @@ def content_state(using: str = DEFAULT_DB_ALIAS) -> ContentState:
     if newest is None:
         return ContentState("0", first_due.values_list("published_at", flat=True).first())
     return ContentState(f"{newest[0]}.{newest[1].timestamp():.6f}", newest[2])
-
-
-def content_version(using: str = DEFAULT_DB_ALIAS) -> str:
-    return content_state(using).version
 
 
 class _KnownState:
